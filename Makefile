@@ -1,0 +1,54 @@
+# Two commands matter: `make demo` (install, ingest the sample corpus, write the CSV
+# leaderboards, print a summary) and `make test` (install with dev extras, lint, type
+# check, run the tests). Both work on a fresh clone with only Python 3.11+ installed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+DB ?= data/leaderboard.duckdb
+OUT ?= out
+
+.PHONY: demo test lint typecheck unit bench schemas clean install install-dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP)
+
+install: $(STAMP)
+install-dev: $(DEV_STAMP)
+
+demo: $(STAMP)
+	$(BIN)/leaderboard ingest data/samples --db $(DB)
+	$(BIN)/leaderboard export leaderboards --db $(DB) --format csv -o $(OUT)/leaderboards
+	$(BIN)/leaderboard export claims --db $(DB) --format csv -o $(OUT)/claims.csv
+	$(BIN)/leaderboard stats --db $(DB) --leaderboards $(OUT)/leaderboards
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check leaderboard tests benchmarks dashboards
+
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+unit: $(DEV_STAMP)
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+schemas: $(STAMP)
+	$(BIN)/python -m leaderboard.schemas schemas
+
+bench: $(DEV_STAMP)
+	$(BIN)/python benchmarks/bench_extract.py
+
+clean:
+	rm -rf $(OUT) $(DB) $(DB).wal .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,59 @@
+"""Extraction: from a paper's abstract to typed claims with exact provenance.
+
+The public surface is two pure functions: :func:`extract_claims` reads one abstract,
+:func:`claims_for` turns a reader's :class:`~leaderboard.models.SourcedPaper` into
+:class:`~leaderboard.models.Claim` rows with offsets into the source file. Both are
+deterministic and hold no state between calls, so they map over processes or Dask.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from leaderboard.extract.benchmarks import RegistryBenchmarkFinder
+from leaderboard.extract.claims import DraftClaim, extract_drafts, with_notes
+from leaderboard.models import Claim, SourcedPaper, make_claim_id
+
+EXTRACTOR_VERSION = "0.1.0"
+
+
+@lru_cache(maxsize=1)
+def _default_finder() -> RegistryBenchmarkFinder:
+    try:
+        from leaderboard.registry import default_benchmark_index, default_model_index
+    except ImportError:  # registry not built yet (bootstrap)
+        return RegistryBenchmarkFinder(None)
+    models = default_model_index()
+    names = frozenset(n for entry in models.registry.models for n in (entry.name, *entry.aliases))
+    return RegistryBenchmarkFinder(default_benchmark_index(), names)
+
+
+def extract_claims(abstract: str, title: str | None = None) -> list[DraftClaim]:
+    """The claims of one abstract, in text order, with offsets into ``abstract``."""
+    return extract_drafts(abstract, title, _default_finder())
+
+
+def claims_for(item: SourcedPaper) -> list[Claim]:
+    """Claims of one sourced paper, with offsets mapped into its source text."""
+    paper, sighting = item.paper, item.sighting
+    out = []
+    for d in extract_claims(paper.abstract, paper.title):
+        m = d.mention
+        out.append(Claim(
+            claim_id=make_claim_id(paper.paper_id, m.start, m.end, m.value_text),
+            source=sighting.source, paper_id=paper.paper_id, paper_index=sighting.paper_index,
+            paper_title=paper.title,
+            char_start=sighting.source_offset(m.start),
+            char_end=sighting.source_offset(m.end - 1) + 1,
+            span_start=m.start, span_end=m.end, value_text=m.value_text, kind=d.kind,  # type: ignore[arg-type]
+            value=m.value, value_low=m.value_low, spread=m.spread, unit=d.unit, model=d.model,
+            base_model=d.base_model, params=d.params, active_params=d.active_params,
+            benchmark=d.benchmark, benchmark_id=d.benchmark_id, task=d.task, metric=d.metric,
+            baseline=d.baseline, direction=d.direction, delta_type=d.delta_type,  # type: ignore[arg-type]
+            setting=d.setting, qualifier=d.qualifier, role=d.role,  # type: ignore[arg-type]
+            restated=d.restated, sentence=d.sentence.text, notes=with_notes(d),
+        ))
+    return out
+
+
+__all__ = ["EXTRACTOR_VERSION", "DraftClaim", "claims_for", "extract_claims"]

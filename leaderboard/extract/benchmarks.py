@@ -1,0 +1,84 @@
+"""Benchmark mentions in a sentence: the registry's names, and names a sentence
+presents as a benchmark ("on the Foo benchmark", "Foo, Bar and Baz datasets",
+"on FooQA", "the long video task (Video-MME)").
+
+The registry gives canonical ids; the written-form rules catch benchmarks the
+registry has never heard of, which keep ``benchmark_id`` null.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol
+
+from leaderboard.extract.claims import BenchmarkFinder
+from leaderboard.extract.entities import GENERIC_ACRONYMS, is_name_like
+from leaderboard.extract.lexicon import default_lexicon
+from leaderboard.extract.sizes import size_from_name
+
+_NAME = r"[A-Z][A-Za-z0-9]*(?:[\-_'’.][A-Za-z0-9]+)*(?:\s(?:\d+(?:\.\d+)?|v\d+|Pro|Hard|Lite))?"
+# "X benchmark/dataset/leaderboard/test set", and the lists before it: "A, B and C datasets"
+_SUFFIXED = re.compile(r"(?<![\w\-])(?P<name>" + _NAME + r")\s+(?:test\s+|evaluation\s+)?"
+                       r"(?:benchmarks?|datasets?|leaderboards?|test\s+sets?|suites?)\b")
+_LIST_BEFORE = re.compile(r"(?P<name>" + _NAME + r")\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)$")
+# "on X" where X is written like a benchmark name (FooQA, Foo-Bench, BarEval, Baz-100)
+_ON = re.compile(r"\b(?:on|in|of)\s+(?:the\s+)?(?P<name>" + _NAME + r")(?![\w\-])")
+_BENCHMARK_SHAPE = re.compile(
+    r"(?:QA|VQA|Bench|bench|BENCH|Eval|EVAL|eval|Arena|-Hard|Set|Test|GLUE|MME\S*|"
+    r"-\d+)$|^(?:MM|Super|Long|Human|Math|Code)")
+# "(X)" right after a task description: "the zero-shot long video task (Video-MME)"
+_PAREN = re.compile(r"\btasks?\s+\((?P<name>" + _NAME + r")\)")
+
+_NOT_BENCHMARKS = frozenset(
+    """GPU GPUs CPU CPUs TPU TPUs FPGA Transformer Transformers Python Github GitHub English
+    Chinese Hugging Face HuggingFace Arxiv ArXiv PyTorch JAX TensorFlow Processing""".split())
+
+
+class RegistryIndex(Protocol):
+    """What the finder needs of ``leaderboard.registry.BenchmarkIndex``."""
+
+    def find_all(self, text: str) -> list[Any]: ...
+
+
+class RegistryBenchmarkFinder(BenchmarkFinder):
+    """Registry mentions first; written-form mentions where the registry has none."""
+
+    def __init__(self, index: RegistryIndex | None,
+                 model_names: frozenset[str] = frozenset()) -> None:
+        self._index = index
+        self._models = model_names
+        self._metric_re = default_lexicon().metric_re
+
+    def _plausible(self, name: str) -> bool:
+        head = name.split()[0]
+        return not (name in _NOT_BENCHMARKS or name in self._models or head in GENERIC_ACRONYMS
+                    or head.rstrip("s") in GENERIC_ACRONYMS or size_from_name(name)[0]
+                    or self._metric_re.fullmatch(name) or name.lower().endswith("-based"))
+
+    def __call__(self, text: str) -> list[tuple[int, int, str, str | None]]:
+        found: list[tuple[int, int, str, str | None]] = []
+        if self._index is not None:
+            for mention in self._index.find_all(text):
+                found.append((mention.start, mention.end, mention.text, mention.benchmark_id))
+        taken = [(s, e) for s, e, _, _ in found]
+
+        def add(s: int, e: int, name: str) -> None:
+            if any(s < te and ts < e for ts, te in taken) or not self._plausible(name):
+                return
+            found.append((s, e, name, None))
+            taken.append((s, e))
+
+        for m in _SUFFIXED.finditer(text):
+            add(m.start("name"), m.end("name"), m.group("name"))
+            end = m.start("name")
+            while (prev := _LIST_BEFORE.search(text, 0, end)) is not None:
+                add(prev.start("name"), prev.end("name"), prev.group("name"))
+                end = prev.start("name")
+        for m in _PAREN.finditer(text):
+            add(m.start("name"), m.end("name"), m.group("name"))
+        for m in _ON.finditer(text):
+            name = m.group("name")
+            if is_name_like(name) and _BENCHMARK_SHAPE.search(name.split()[0]):
+                add(m.start("name"), m.end("name"), name)
+        found.sort()
+        return found

@@ -1,0 +1,845 @@
+"""Decide which numbers of an abstract are claims, and fill every field of each.
+
+The rules read a number against its own clause: what is written right before it
+("by", "from", "score of", "up to") and right after it ("improvement", "of the
+parameters", "faster", "on MMLU"). They are general reading rules for abstracts, in the
+terms of ``shared/gold/GUIDE.md``: sizes, counts, years and settings are not claims;
+multipliers are ratios; differences are deltas; levels are scores.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from leaderboard.extract.entities import (
+    Name,
+    find_names,
+    is_name_like,
+    recurring_proper_names,
+    system_name,
+)
+from leaderboard.extract.lexicon import Lexicon, default_lexicon
+from leaderboard.extract.numbers import NumberMention, find_numbers
+from leaderboard.extract.sizes import find_active, find_sizes, size_from_name
+from leaderboard.extract.text import Sentence, split_sentences
+
+
+@dataclass(slots=True)
+class DraftClaim:
+    """A claim while it is being read; offsets are into the abstract."""
+
+    mention: NumberMention
+    sentence: Sentence
+    kind: str
+    unit: str | None
+    metric: str | None = None
+    model: str | None = None
+    base_model: str | None = None
+    params: float | None = None
+    active_params: float | None = None
+    benchmark: str | None = None
+    benchmark_id: str | None = None
+    task: str | None = None
+    baseline: str | None = None
+    direction: str | None = None
+    delta_type: str | None = None
+    setting: str | None = None
+    qualifier: str | None = None
+    role: str | None = None
+    restated: bool = False
+    notes: list[str] = field(default_factory=list)
+    pair: str | None = None  # "before"/"after" in "from A to B", "first"/"second" in "A vs B"
+    cue: bool = True  # False when the kind is the default reading (a score) of a bare level
+
+
+# --- cue patterns read before (``_B``) or after (``_A``) a number --------------------------
+_B_BY = re.compile(
+    r"\bby\s+(?:an?\s+)?(?:(?:average|margin|factor|total)\s+of\s+)?"
+    r"(?:up\s*to\s+|upto\s+|about\s+|around\s+|over\s+|more\s+than\s+|nearly\s+|almost\s+|"
+    r"approximately\s+|roughly\s+|at\s+least\s+|~\s?|only\s+|just\s+)?$", re.I)
+_DELTA_NOUN = (r"(?:improvements?|gains?|variations|increases?|boosts?|reductions?|drops?|degradations?|"
+               r"decreases?|speed-?ups?|margins?|advantages?|lead|declines?|cuts?|savings?)")
+_B_DELTA_OF = re.compile(
+    _DELTA_NOUN + r"\s+(?:\w+\s+){0,2}?(?:of|by|at)\s+(?:only\s+|just\s+|up\s*to\s+|upto\s+|"
+    r"at\s+least\s+|about\s+|around\s+|over\s+|more\s+than\s+|nearly\s+|approximately\s+|~\s?)?$", re.I)
+_A_DELTA = re.compile(
+    r"^\)?\s*(?:\(\w+\)\s*)?(?:absolute\s+|relative\s+|average\s+|\w+\s+)?" + _DELTA_NOUN +
+    r"|^\)?\s*(?:higher|lower|better|worse|more|less|fewer|smaller|larger)\b", re.I)
+# "gains (12-38%)", "improvements across benchmarks: up to 28%", "improvements, 3.8 on average"
+_B_DELTA_LEAD = re.compile(_DELTA_NOUN + r"\b[^.;]{0,50}?[:(,]\s*(?:up\s*to\s+|about\s+|~\s?)?$",
+                           re.I)
+# "reduce a 93% the memory", "accelerating 50% the training": a change verb right before
+_B_CHANGE_VERB = re.compile(r"\b(?:reduc\w*|accelerat\w*|improv\w*|increas\w*|decreas\w*|"
+                            r"cut\w*|boost\w*|lower\w*|rais\w*|shrink\w*)\s+(?:also\s+|a\s+|"
+                            r"up\s*to\s+|about\s+|nearly\s+|approximately\s+)*$", re.I)
+# the first number of a pair: "(7% to 33%)", "(69.48 vs. 72.41)"
+_PAIR_A = re.compile(r"^\s*(?:to|vs\.?|versus)\s+[\d.]", re.I)
+_A_RATIO_OF = re.compile(r"^\)?\s*(?:of\s+(?!the\s+(?:time|cases))|as\s+many|as\s+much|the\s+size)",
+                         re.I)
+_B_RATIO_OF = re.compile(r"\b(?:only|merely|just|using|uses|use|requires?|requiring|with)\s+"
+                         r"(?:about\s+|around\s+|~\s?)?\(?<?$", re.I)
+_SCORE_CONTEXT_B = re.compile(
+    r"(?:\bscores?|accuracy|accuracies|\bof|\bachiev\w*|\breach\w*|\bobtain\w*|\battain\w*|"
+    r"\bscoring|\bfrom|\bto|\bvs\.?|\bversus|\bat|\bby|\bgets?|\bwith|\bis|\bare|\bwas|\bwere|"
+    r"\bimproves?|\brais\w+|\bboost\w*|\bincreas\w*|\bof\s+only|\(|,|&|\band)\s*$", re.I)
+_LIST_JOIN = re.compile(r"^\s*(?:%|\\%)?\s*(?:,|;|&|and|or|vs\.?|versus|to|,\s*and)\s*$", re.I)
+_SCORE_CUE_B = re.compile(r"(?:\bscores?|accuracy|\bof|\bachiev\w*|\breach\w*|\bobtain\w*|"
+                          r"\battain\w*|\bscoring|\bfrom|\bvs\.?)\s*(?:only\s+|just\s+)?$", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_LIST_MARKER_B = re.compile(r"(?:^|[\s(;:,])\($|(?:^|[;:.]\s*)$")
+_SETTING_AFTER_HYPHEN = re.compile(r"^-[A-Za-z]")
+_SETUP_PERCENT_A = re.compile(
+    r"^\s*(?:compressed|sparse|sparsity|pruned|pruning|masked|masking|quantized|of\s+the\s+time|"
+    r"of\s+(?:its|their|the)\s+(?:original\s+)?(?:layers|heads|neurons|weights)\b|"
+    r"of\s+model\s+parameters\)|-)", re.I)
+_HYPOTHESIS_B = re.compile(r"\b(?:hypothesi\w+|needed to|required to|threshold|target of|"
+                           r"is\s+required|must\s+reach)\b", re.I)
+_SETUP_RATIO_A = re.compile(r"^\s*(?:larger|longer|bigger|more)\s+(?:mini-?)?batch", re.I)
+_DATA_SUBJECT_B = re.compile(r"\b(?:training set|dataset|corpus|data set)\b[^.;]*$", re.I)
+_DATA_RATIO_A = re.compile(r"^\s*(?:larger|bigger|more)\s+than\s+(?:the\s+)?(?:\w+\s+){0,3}"
+                           r"(?:dataset|corpus|data)\b", re.I)
+_BUDGET_DURATION_B = re.compile(r"\b(?:for|every|per|each)\s+(?:about\s+|around\s+)?$", re.I)
+_COUNT_A = re.compile(r"^\s*(?:(?!(?:on|in|at|of|for|to|by|from|with|across|over|and|or)\b)"
+                      r"[a-z][\w\-]*\s+){0,2}?(?:tasks?|pixels|benchmarks?|datasets?|languages?|"
+                      r"GPUs?|TPUs?|nodes|samples|examples|instances|instructions|demonstrations|"
+                      r"models|checkpoints|layers|heads|epochs|steps|shots?|directions|images|"
+                      r"videos|hours of|participants|annotators|textbooks|questions|problems|"
+                      r"documents|pairs|categories|classes|domains|subjects|experts|agents|"
+                      r"people|users|queries|prompts|families|sizes|variants|ablations|settings|"
+                      r"evaluations|metrics|criteria|dimensions|types|kinds|levels of)\b")
+# An integer followed by an ordinary lower-case word is a count ("100 model runs",
+# "160 different sub-models"); these words may follow a measured number instead.
+_COUNT_WORD_A = re.compile(
+    r"^\s+(?!(?:on|in|at|of|for|to|by|from|with|across|over|and|or|vs|versus|than|compared|"
+    r"respectively|points?|pts|percent|times|fold|while|when|which|that|after|under|using|"
+    r"higher|lower|better|worse|more|less|fewer|improvements?|gains?|absolute|relative|"
+    r"average|on|among|against|within|per|as|is|are|was|were)\b)[a-z]")
+_HYPERPARAM_B = re.compile(r"\b(?:temperatures?|learning\s+rates?|thresholds?|range\s+of|"
+                           r"dropout|weight\s+decay|batch\s+sizes?|k\s*=|lambda|alpha|beta|"
+                           r"budgets?\s+of|seeds?)\b(?:[^.;]|\.\d){0,30}$", re.I)
+_BUDGET_A = re.compile(r"^\s*(?:[a-z]+\s+)?budgets?\b", re.I)
+_METRIC_NOUN_A = re.compile(r"^\s*(?:\)\s*)?(?:points?|pts|BLEU|COMET|ROUGE\S*|F1|EM|accuracy|"
+                            r"mAP|mIoU|AUC|on\s+average|improvements?|gains?)\b", re.I)
+
+_QUALIFIERS = (
+    (re.compile(r"(?:\bup\s*to|\bupto)\s*(?:an?\s+)?$", re.I), "up to"),
+    (re.compile(r"(?:\bat\s+least)\s*$", re.I), "at least"),
+    (re.compile(r"(?:\bmore\s+than|\bover|\bexceed\w*|\babove|>|\$>\$|\bbeyond)\s*(?:even\s+)?$",
+                re.I), "more than"),
+    (re.compile(r"(?:\bless\s+than|\bunder|\bbelow|\bfewer\s+than|<|\$<\$|\bwithin(?:\s+mere)?)"
+                r"\s*\(?$", re.I), "less than"),
+    (re.compile(r"(?:\babout|\baround|\bapproximately|\broughly|\bnearly|\balmost|~|\\sim|\bsim|"
+                r"\bapprox\.?)\s*$", re.I), "about"),
+    (re.compile(r"(?:\baverage\s+(?:\w+\s+){0,3}?of|\bon\s+average\s+(?:of\s+)?|\bavg\.?\s+(?:of\s+)?"
+                r"|\baverage|\baveraging)\s*(?:\w+\s+){0,2}?$", re.I), "average"),
+)
+_AVERAGE_A = re.compile(r"^\s*(?:\S+\s+){0,4}?(?:on\s+average|in\s+average|averaged|avg\.?)\b",
+                        re.I)
+_BASELINE_CUE = re.compile(
+    r"\b(?:than|over|compared\s+(?:to|with)|comparable\s+(?:\w+\s+)?(?:to|with)|relative\s+to|"
+    r"against|vs\.?|versus|outperform\w*|"
+    r"surpass\w*|beat\w*|beating|exceed\w*|with\s+respect\s+to|in\s+comparison\s+(?:to|with))\s+",
+    re.I)
+_BASELINE_STOP = re.compile(
+    r"\s+(?:by|on|in|across|at|with|while|using|for|and\s+(?:achiev|reach|obtain)|which|that|"
+    r"when|as|of\s+\d|under|through|without)\b|[,;:.(]\s|[,;:]|\s\(|\.$", re.I)
+_SUBJECT_VERB = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:,[^,]*,\s*)?(?:also\s+|further\s+|even\s+|still\s+|consistently\s+|"
+    r"significantly\s+|can\s+|could\s+|only\s+|now\s+|then\s+)*(?:achiev|reach|obtain|attain|"
+    r"outperform|surpass|improv|exceed|beat|match|deliver|yield|show|exhibit|demonstrat|enjoy|"
+    r"requir|reduc|cut|boost|run|is|are|was|were|has|have|provid|gets?|scor|establish|set|"
+    r"perform|represent|trains?|converg|uses?|using|needs?|consum|leads?|enabl|ranks?|"
+    r"accelerat|compress|process|generat|increas|speed|sav|retain|maintain|preserv|recover|"
+    r"surpass|attain|lower|gain|record|push|bring|narrow|close|produc|approach)", re.I)
+# A subject that is a kind of system rather than a name: "existing TTT methods",
+# "current long context LLMs", "standard training" (a baseline described in words).
+_GENERIC_SUBJECT = re.compile(
+    r"^\s*(?:[A-Z]\w+,\s+)?(?:the\s+|even\s+)?(?P<np>(?:existing|current|previous|prior|standard|"
+    r"conventional|traditional|vanilla|original|small|larger?|human|untrained)\s+"
+    r"(?:[\w\-]+\s+){0,3}?(?:models?|methods?|approaches|LLMs|systems|training|baselines?|"
+    r"annotators|humans|experts|studies|works))\b", re.I)
+_BASE_MODEL_CUE = re.compile(
+    r"\b(?:on|with|from|based\s+on|built\s+on|fine-?tun\w+\s+(?:from|on)|applied\s+to|"
+    r"initiali[sz]ed\s+(?:from|with)|for)\s+(?:the\s+|a\s+)?$", re.I)
+_HUMAN_RE = re.compile(r"\b(?:human(?:s| annotators| experts| raters| evaluators)?|"
+                       r"annotators|experts|crowd\s*workers|people)\b", re.I)
+_OUR_RE = re.compile(r"\b(?:our|we|proposed|this\s+(?:method|approach|model|framework|work|"
+                     r"system|technique)|the\s+(?:method|approach|model|framework|resulting)|"
+                     r"it|its)\b", re.I)
+_SETTING_RES = (
+    re.compile(r"\b(?:\d+|zero|one|few|two|three|five)[- ]shot\b", re.I),
+    re.compile(r"\bpass@\d+\b"),
+    re.compile(r"\b\d+-bit\b|\bINT[248]\b|\bFP(?:8|16)\b"),
+    re.compile(r"\b\d+[Kk]\s+context(?:\s+length)?\b|\bcontexts?\s+as\s+long\s+as\s+\d+[Kk]\s+tokens"),
+)
+_TASK_RE = re.compile(r"\b(?:on|in|for)\s+(?:the\s+)?((?:[a-z][\w\-]*\s+){0,3}?"
+                      r"(?:tasks?|QA|question answering|reasoning|generation|translation|"
+                      r"summarization|code completion|classification|retrieval))\b", re.I)
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class _Paper:
+    """What the rules know about the whole abstract before reading any number."""
+
+    text: str
+    title: str | None
+    system: str | None
+    known: frozenset[str]
+    sentences: tuple[Sentence, ...]
+    system_params: float | None
+    system_active: float | None
+
+
+def _sentence_of(sentences: tuple[Sentence, ...], pos: int) -> Sentence:
+    for s in sentences:
+        if s.start <= pos < s.end:
+            return s
+    return sentences[-1]
+
+
+def _clause_before(text: str, start: int, sent: Sentence) -> str:
+    """Text of the sentence before ``start``, from the last clause break."""
+    head = text[sent.start:start]
+    cut = max(head.rfind("; "), head.rfind(": "))
+    return head[cut + 2:] if cut >= 0 else head
+
+
+def _after(text: str, end: int, sent: Sentence, n: int = 80) -> str:
+    return text[end:min(sent.end, end + n)]
+
+
+_DURATIONS = frozenset({"ms", "milliseconds", "seconds", "secs", "sec", "s", "minutes", "mins",
+                        "min", "hours", "hrs", "hr", "days", "weeks", "A100 GPU hours",
+                        "GPU hours", "GPU-hours", "accelerator hours", "accelerator-hours"})
+
+#: What a number written with a resource unit measures.
+_UNIT_METRICS = {"GB": "memory", "MB": "model size", "kB": "memory", "KB": "memory",
+                 "W": "power", "tokens/s": "throughput", "FLOPs": "compute", "flops": "compute",
+                 "Petaflops": "throughput", "PFLOPs": "throughput", "TFLOPs": "throughput",
+                 "words": "output length"}
+
+#: Metrics of cost and size: measured on a system, not on a benchmark.
+EFFICIENCY_METRICS = frozenset({"speed", "latency", "throughput", "memory", "compute", "energy efficiency",
+                                "parameters", "model size", "training data", "tokens", "cost",
+                                "power", "training time"})
+
+#: A bare number with no reading of its own: a claim only as part of a list of claims.
+WEAK = "weak"
+
+
+def _classify(m: NumberMention, before: str, after: str, lex: Lexicon,
+              sentence_head: str) -> str | None:
+    """The kind of a number (score/delta/ratio), or None when it is not a claim."""
+    unit = m.unit
+    if _HYPOTHESIS_B.search(before[-60:]) or _BUDGET_A.match(after):
+        return None
+    if m.magnitude and unit not in ("FLOPs", "flops", "GB"):
+        return None  # sizes, token counts, dataset sizes: settings, not claims
+    if unit in ("parameter", "parameters", "params", "tokens"):
+        return None
+    if unit in ("x", "orders of magnitude"):
+        if _SETUP_RATIO_A.match(after) or (_DATA_SUBJECT_B.search(before)
+                                            and _DATA_RATIO_A.match(after)):
+            return None
+        if _DATA_SUBJECT_B.search(before[-40:]) and re.match(r"^\s*(?:larger|bigger)", after):
+            return None
+        return "ratio"
+    if unit == "%" and _SETUP_PERCENT_A.match(after):
+        return None
+    if m.attached_letters or (unit is None and _SETTING_AFTER_HYPHEN.match(after)):
+        return None
+    if unit is None and not m.is_word:
+        is_int = "." not in m.value_text
+        if is_int and _YEAR.match(m.value_text):
+            return None
+        if is_int and after.startswith(")") and _LIST_MARKER_B.search(before[-3:] or "("):
+            return None
+        if _COUNT_A.match(after) or (is_int and _COUNT_WORD_A.match(after)):
+            return None
+        if _HYPERPARAM_B.search(before):
+            return None
+        if not (_METRIC_NOUN_A.match(after) or lex.metric_re.match(after.lstrip())
+                or _SCORE_CONTEXT_B.search(before)):
+            return WEAK
+        if is_int and not (_METRIC_NOUN_A.match(after) or _B_BY.search(before)
+                           or re.search(r"(?:scores?|accuracy)\s+(?:of\s+)?$", before, re.I)
+                           or re.search(r"\b(?:from|to|vs\.?)\s*$", before)):
+            return WEAK
+    if unit in ("hours", "days", "weeks", "months", "minutes", "mins", "seconds") and \
+            _BUDGET_DURATION_B.search(before):
+        return None
+    if unit == "%" and (_A_RATIO_OF.match(after) or (
+            _B_RATIO_OF.search(before) and re.match(r"^\)?\s*of\b", after))):
+        return "ratio"
+    if (_B_BY.search(before) or _B_DELTA_OF.search(before) or _A_DELTA.match(after)
+            or (_B_DELTA_LEAD.search(sentence_head) and not _PAIR_A.match(after))
+            or _B_CHANGE_VERB.search(before)):
+        if unit in ("GB", "MB", "kB") and not _B_BY.search(before) and not _A_DELTA.match(after):
+            return "score"
+        return "delta"
+    return "score"
+
+
+def _qualifier(m: NumberMention, before: str, after: str) -> str | None:
+    if m.is_range:
+        return "range"
+    tail = before[-40:]
+    for pattern, name in _QUALIFIERS:
+        if pattern.search(tail):
+            return name
+    if _AVERAGE_A.match(after):
+        return "average"
+    return None
+
+
+def _metric(m: NumberMention, kind: str, before: str, after: str, lex: Lexicon) -> str | None:
+    """Nearest metric word after the number (its own noun), else before it."""
+    a = after[:50]
+    dims = [(x.start(), lex.dimension_of(x)) for x in lex.dimension_re.finditer(a)]
+    mets = [(x.start(), lex.metric_of(x)) for x in lex.metric_re.finditer(a)]
+    if m.unit in _DURATIONS:
+        return "training time" if re.search(r"\btrain", before, re.I) else "latency"
+    if kind == "ratio" or m.unit in _UNIT_METRICS:
+        unit_metric = _UNIT_METRICS.get(m.unit or "")
+        if unit_metric:
+            return unit_metric
+        if dims:
+            return min(dims)[1]
+    if mets and (not dims or min(mets)[0] <= min(dims)[0]):
+        return min(mets)[1]
+    if dims and kind != "score":
+        return min(dims)[1]
+    b = before if kind != "ratio" else before[-80:]
+    mets_b = [(x.end(), lex.metric_of(x)) for x in lex.metric_re.finditer(b)]
+    dims_b = [(x.end(), lex.dimension_of(x)) for x in lex.dimension_re.finditer(b)]
+    if kind != "score" and dims_b and (not mets_b or max(dims_b)[0] > max(mets_b)[0]):
+        return max(dims_b)[1]
+    if mets_b:
+        return max(mets_b)[1]
+    if dims_b and kind != "score":
+        return max(dims_b)[1]
+    return None
+
+
+def _direction(kind: str, before: str, after: str, lex: Lexicon) -> str | None:
+    if kind == "score":
+        return None
+    a = after[:40]
+    inc, dec = lex.increase_re.search(a), lex.decrease_re.search(a)
+    if inc or dec:
+        if inc and dec:
+            return "increase" if inc.start() < dec.start() else "decrease"
+        return "increase" if inc else "decrease"
+    b = before[-80:]
+    inc_b = [x.end() for x in lex.increase_re.finditer(b)]
+    dec_b = [x.end() for x in lex.decrease_re.finditer(b)]
+    if inc_b or dec_b:
+        return "increase" if max(inc_b, default=-1) > max(dec_b, default=-1) else "decrease"
+    return "increase" if kind == "delta" else None
+
+
+def _delta_type(m: NumberMention, before: str, after: str) -> str | None:
+    window = (before[-40:] + " " + after[:40]).lower()
+    if m.unit in ("pp", "points") or "absolute" in window or "percentage point" in window:
+        return "absolute"
+    if "relative" in window:
+        return "relative"
+    return "unspecified"
+
+
+def _clean_phrase(phrase: str) -> str | None:
+    phrase = re.sub(r"^(?:the|a|an|all|other|existing|several|many|most)\s+", "", phrase.strip(),
+                    flags=re.I)
+    phrase = phrase.strip(" ,;:.()")
+    if not phrase or len(phrase) > 80 or re.match(r"^\d", phrase):
+        return None
+    return phrase
+
+
+def _baseline(text: str, sent: Sentence, m: NumberMention) -> str | None:
+    """The reference named after "than/over/compared to/outperforms ... by"."""
+    clause_start = sent.start
+    window = text[clause_start:sent.end]
+    rel = m.start - clause_start
+    best: tuple[int, str] | None = None
+    for cue in _BASELINE_CUE.finditer(window):
+        start = cue.end()
+        stop = _BASELINE_STOP.search(window, start)
+        phrase = window[start:stop.start() if stop else len(window)]
+        cleaned = _clean_phrase(phrase)
+        if not cleaned or re.match(r"^(?:the\s+)?(?:\d|ten|two|three|twice|half)", phrase):
+            continue
+        # prefer the cue nearest before the number; else the first after it
+        distance = rel - cue.start() if cue.start() < rel else 10_000 + cue.start() - rel
+        if best is None or distance < best[0]:
+            best = (distance, cleaned)
+    return best[1] if best else None
+
+
+def _names_in(p: _Paper, sent: Sentence) -> list[Name]:
+    return [Name(n.start + sent.start, n.end + sent.start, n.text)
+            for n in find_names(sent.text, p.known)]
+
+
+def _is_benchmark_name(name: str, benchmarks: list[tuple[int, int, str, str | None]]) -> bool:
+    return any(name == b[2] or name in b[2] for b in benchmarks)
+
+
+def _subject(p: _Paper, sent: Sentence, m: NumberMention, names: list[Name],
+             benchmarks: list[tuple[int, int, str, str | None]]) -> tuple[str | None, str | None]:
+    """(model, base_model): the named subject of the clause holding the number."""
+    text = p.text
+    clause = _clause_before(text, m.start, sent)
+    clause_start = m.start - len(clause)
+    candidates = [n for n in names if clause_start <= n.start < m.start
+                  and not _is_benchmark_name(n.text, benchmarks)]
+    base = None
+    for n in names:
+        pre = text[max(sent.start, n.start - 40):n.start]
+        if _BASE_MODEL_CUE.search(pre) and not _is_benchmark_name(n.text, benchmarks) and (
+                size_from_name(n.text)[0] or n.start < m.start):
+            base = base or n.text
+    for n in candidates:
+        pre = text[max(sent.start, n.start - 60):n.start]
+        if _BASELINE_CUE.search(pre[-35:] + " ") and re.search(
+                r"(?:than|over|to|with|against|vs\.?|versus|outperform\w*|surpass\w*|beat\w*|"
+                r"exceed\w*)\s+(?:\S+\s+){0,4}$", pre, re.I):
+            continue
+        if _BASE_MODEL_CUE.search(pre) or re.search(r"\b(?:such as|like|including|e\.g\.)\s+"
+                                                    r"(?:\S+\s+){0,2}$", pre, re.I):
+            continue
+        after_name = text[n.end:m.start]
+        introduced = re.search(r"\b(?:propos|introduc|present)\w*\s+(?:\(\w+\)\s*)?$", pre)
+        if (_SUBJECT_VERB.match(after_name) or n.text == p.system or introduced
+                or re.match(r"^\s*(?:\([^)]*\)\s*)?,\s*(?:which|that|a|an)\b", after_name)):
+            return n.text, (base if base != n.text else None)
+    generic = _GENERIC_SUBJECT.match(clause)
+    if generic:
+        return generic.group("np").strip(), base
+    # an unnamed subject ("our model", "we", "it") is the paper's own system
+    if p.system:
+        return p.system, base
+    return None, base
+
+
+_SIZE_CHANGING = re.compile(r"\b(?:prun\w+|compress\w*|distill\w*|sparsif\w+|shrink\w*)\b",
+                            re.I)
+_NAME_PAREN_SIZE = re.compile(r"[\w\-]\s*\($")
+
+
+def _sentence_sizes(sent: Sentence, subject: str | None = None) -> set[float]:
+    """Distinct parameter sizes stated in prose in a sentence, except sizes that belong
+    to another name: a name's own tail ("LLaMA2 7B"), a gloss ("RT-2-X (55B)") or a
+    description ("PairRM with only 0.4B parameters")."""
+    out = set()
+    text = sent.text
+    for z in find_sizes(text):
+        if not z.params:
+            continue
+        before = text[max(0, z.start - 40):z.start]
+        if _NAME_PAREN_SIZE.search(text[max(0, z.start - 3):z.start]):
+            continue
+        if re.search(r"[A-Za-z][\w\-.]*[A-Z0-9][\w\-.]*\s$", before) and not re.search(
+                r"\b(?:a|an|the|of|our|its|with|to|at|only|from)\s$", before):
+            continue  # "LLaMA2 7B": the size ends a model name
+        owner = re.search(r"([A-Z][\w\-]*[A-Z0-9][\w\-]*)\s+(?:with|of|has|having)\s+"
+                          r"(?:only\s+|just\s+|about\s+)?$", before)
+        if owner and subject and owner.group(1) != subject:
+            continue
+        out.add(z.params)
+    return out
+
+
+def _evaluated_name_sizes(text: str, sent: Sentence, names: list[Name],
+                          m: NumberMention) -> set[float]:
+    """Sizes in the names of models the sentence evaluates ("on Llama2-70B", "with
+    Zephy-7B model", "fine-tuning LLaMA2-7B"), not of models it compares against."""
+    out = set()
+    for n in names:
+        total, _ = size_from_name(n.text)
+        if not total:
+            continue
+        pre = text[max(sent.start, n.start - 60):n.start]
+        if re.search(r"\b(?:than|over|against|vs\.?|versus|outperform\w*|surpass\w*|beat\w*|"
+                     r"exceed\w*|such\s+as|like|including|e\.g\.,?|compared\s+(?:to|with)|"
+                     r"comparable\s+(?:\w+\s+)?(?:to|with))\s+(?:\S+\s+){0,4}$", pre, re.I):
+            continue
+        out.add(total)
+    return out
+
+
+def _params_for(model: str | None, base: str | None, p: _Paper, sent: Sentence,
+                m: NumberMention, names: list[Name]) -> tuple[float | None, float | None]:
+    """Parameters of the system a claim is about: the size in its own name, the one
+    size its sentence states for it, the one evaluated model its sentence names, the
+    size the abstract declares for the paper's system, or its base model's size
+    (unless the method changes the size)."""
+    if model:
+        total, active = size_from_name(model)
+        if total:
+            return total, active
+    if model is None:
+        return None, None
+    is_system = model == p.system
+    active = p.system_active if is_system else None
+    sizes = _sentence_sizes(sent, model)
+    if len(sizes) == 1 and (is_system or model in sent.text):
+        return next(iter(sizes)), active
+    keeps_size = not _SIZE_CHANGING.search(p.text)
+    if is_system and keeps_size and not sizes:
+        named = _evaluated_name_sizes(p.text, sent, names, m)
+        if len(named) == 1:
+            return next(iter(named)), active
+    if is_system and (p.system_params or p.system_active):
+        return p.system_params, p.system_active
+    if base and keeps_size:
+        total, b_active = size_from_name(base)
+        if total:
+            return total, b_active
+    return None, None
+
+
+def _declared_system_size(text: str, system: str | None,
+                          sentences: tuple[Sentence, ...]) -> tuple[float | None, float | None]:
+    """The size the abstract states for its own system: "X is a 7B-parameter model",
+    "we introduce X, a 3.8-billion-parameter ...", or one size stated for "our model"."""
+    candidates: list[float] = []
+    for s in sentences:
+        if not system or system not in s.text:
+            continue
+        sizes = _sentence_sizes(s, system)
+        if len(sizes) == 1 and re.search(r"\b(?:parameters?|params|model|LLM|SLM|LM|VLA|VLM)\b",
+                                         s.text):
+            candidates.append(next(iter(sizes)))
+    actives = find_active(text)
+    active = actives[0].active_params if len({a.active_params for a in actives}) == 1 else None
+    if candidates and len(set(candidates)) == 1:
+        return candidates[0], active
+    return None, active
+
+
+def _benchmarks_in(sent: Sentence, finder: BenchmarkFinder) -> list[tuple[int, int, str, str | None]]:
+    return [(s + sent.start, e + sent.start, surface, bid) for s, e, surface, bid in
+            finder(sent.text)]
+
+
+def _pick_benchmark(m: NumberMention, sent: Sentence,
+                    bms: list[tuple[int, int, str, str | None]], text: str) -> tuple[str, str | None] | None:
+    """The benchmark a number is measured on: after it in its clause ("86.81% on GSM8k"),
+    else the nearest before it in the sentence."""
+    if not bms:
+        return None
+    after = [b for b in bms if b[0] >= m.end]
+    after = [b for b in after if not re.search(r"[;]|\bwhile\b|\bwhereas\b", text[m.end:b[0]])]
+    if after and after[0][0] - m.end <= 60:
+        b = after[0]
+        return b[2], b[3]
+    before = [b for b in bms if b[1] <= m.start]
+    if before:
+        b = before[-1]
+        return b[2], b[3]
+    if after:
+        return after[0][2], after[0][3]
+    return None
+
+
+def _setting(before: str, after: str, sent_text: str) -> str | None:
+    for pattern in _SETTING_RES:
+        x = pattern.search(before[-60:] + " " + after[:60])
+        if x:
+            return x.group(0)
+    return None
+
+
+class BenchmarkFinder:
+    """Callable finding benchmark mentions in a text: (start, end, as written, id)."""
+
+    def __call__(self, text: str) -> list[tuple[int, int, str, str | None]]:
+        raise NotImplementedError  # pragma: no cover - interface
+
+
+def extract_drafts(abstract: str, title: str | None, finder: BenchmarkFinder,
+                   lex: Lexicon | None = None) -> list[DraftClaim]:
+    """All claims of one abstract, in text order (pure: same input, same output)."""
+    lex = lex or default_lexicon()
+    sentences = tuple(split_sentences(abstract))
+    if not sentences:
+        return []
+    system = system_name(title, abstract)
+    known = frozenset(x for x in (system,) if x) | recurring_proper_names(abstract)
+    sys_params, sys_active = _declared_system_size(abstract, system, sentences)
+    p = _Paper(abstract, title, system, known, sentences, sys_params, sys_active)
+    mentions = find_numbers(abstract)
+    drafts: list[DraftClaim | None] = []
+    rejected_bare: list[int] = []
+    per_sentence: dict[int, tuple[list[Name], list[tuple[int, int, str, str | None]]]] = {}
+    for i, m in enumerate(mentions):
+        sent = _sentence_of(sentences, m.start)
+        before = _clause_before(abstract, m.start, sent)
+        after = _after(abstract, m.tail_end, sent)
+        kind = _classify(m, before, after, lex, abstract[sent.start:m.start])
+        if kind is None or kind == WEAK:
+            drafts.append(None)
+            if kind == WEAK:
+                rejected_bare.append(i)
+            continue
+        drafts.append(DraftClaim(mention=m, sentence=sent, kind=kind, unit=m.unit,
+                                 cue=kind != "score" or bool(_SCORE_CUE_B.search(before))))
+    _propagate_lists(abstract, mentions, drafts, rejected_bare)
+    out: list[DraftClaim] = []
+    for d in drafts:
+        if d is None:
+            continue
+        key = d.sentence.start
+        if key not in per_sentence:
+            per_sentence[key] = (_names_in(p, d.sentence), _benchmarks_in(d.sentence, finder))
+        names, bms = per_sentence[key]
+        _fill(d, p, names, bms, lex)
+        out.append(d)
+    _apply_respectively(p, out, per_sentence)
+    _apply_pairs(p, out)
+    _carry_benchmarks(p, out, finder)
+    _mark_restated(out)
+    return out
+
+
+_LIST_GAP = re.compile(
+    r"^\s*(?:%|\\%)?\s*(?:\((?:\w+\s+){0,3})?(?:[^\s,;]+\s*){0,6}?\s*"
+    r"(?:,\s*and|,|;|and|&|or)?\s*(?:and\s+)?$", re.I)
+_LIST_GAP_STOP = re.compile(r"\b(?:while|but|whereas|which|with|achiev\w*|outperform\w*|surpass\w*|"
+                            r"reduc\w*|using|uses|requir\w*|compared|than|over|vs\.?|versus|to|"
+                            r"from)\b", re.I)
+
+
+def _propagate_lists(text: str, mentions: list[NumberMention], drafts: list[DraftClaim | None],
+                     rejected: list[int]) -> None:
+    """Numbers coordinated in a list ("by 4.8% and 14%", "4.2, 11.0, and 4.0 improvements",
+    "0.3% of the data and 23% trainable parameters") share the reading of the neighbour
+    whose kind a cue decided: a bare number joins the list, a default score takes the
+    neighbour's delta or ratio reading."""
+    def joined(i: int, j: int) -> bool:
+        a, b = (mentions[i], mentions[j]) if i < j else (mentions[j], mentions[i])
+        gap = text[a.tail_end:b.start]
+        return bool(_LIST_GAP.match(gap)) and not _LIST_GAP_STOP.search(gap)
+
+    changed = True
+    while changed:
+        changed = False
+        for i, m in enumerate(mentions):
+            current = drafts[i]
+            for j in (i - 1, i + 1):
+                if not 0 <= j < len(mentions) or drafts[j] is None:
+                    continue
+                neighbour = drafts[j]
+                assert neighbour is not None
+                n = mentions[j]
+                if not joined(i, j):
+                    continue
+                if current is None and i in rejected and (n.unit == m.unit
+                                                          or n.unit in ("points", None)):
+                    drafts[i] = DraftClaim(mention=m, sentence=neighbour.sentence,
+                                           kind=neighbour.kind,
+                                           unit=n.unit if n.unit == "points" else m.unit)
+                    changed = True
+                    break
+                if (current is not None and current.kind == "score" and neighbour.kind != "score"
+                        and m.unit == n.unit and not current.cue
+                        and not _PAIR_A.match(text[m.tail_end:m.tail_end + 12])):
+                    current.kind = neighbour.kind
+                    current.cue = True
+                    changed = True
+                    break
+
+
+def _fill(d: DraftClaim, p: _Paper, names: list[Name],
+          bms: list[tuple[int, int, str, str | None]], lex: Lexicon) -> None:
+    m, sent, text = d.mention, d.sentence, p.text
+    before = _clause_before(text, m.start, sent)
+    after = _after(text, m.tail_end, sent)
+    d.metric = _metric(m, d.kind, before, after, lex)
+    d.qualifier = _qualifier(m, before, after)
+    d.direction = _direction(d.kind, before, after, lex)
+    d.delta_type = _delta_type(m, before, after) if d.kind == "delta" else None
+    d.setting = _setting(before, after, sent.text)
+    task = _TASK_RE.search(after[:60])
+    d.task = task.group(1) if task else None
+    bench = _pick_benchmark(m, sent, bms, text)
+    if bench and d.metric in EFFICIENCY_METRICS and not re.match(
+            r"^\W*(?:\w+\s+){0,3}?(?:on|in)\s+(?:the\s+)?" + re.escape(bench[0]), after):
+        bench = None  # a cost is not measured "on" a benchmark unless the text says so
+    if bench:
+        d.benchmark, d.benchmark_id = bench
+    if d.kind != "score" or re.search(r"\b(?:vs\.?|versus|compared|than|over|against)\b",
+                                      sent.text):
+        d.baseline = _baseline(text, sent, m)
+    model, base = _subject(p, sent, m, names, bms)
+    if model and _HUMAN_RE.fullmatch(model or ""):
+        d.role = "other"
+    d.model, d.base_model = model, base
+    if model is None and _HUMAN_RE.search(before[-60:]):
+        human = _HUMAN_RE.search(before[-60:])
+        d.model = before[-60:][max(0, human.start() - 20 if human else 0):human.end() if human else 0].strip() or None
+        d.role = "other"
+    d.params, d.active_params = _params_for(d.model, d.base_model, p, sent, m, names)
+    if d.role is None:
+        d.role = "proposed" if d.model and d.model == p.system else (
+            "baseline" if d.model and d.baseline is None and d.kind == "score"
+            and _OUR_RE.search(before) is None and p.system else "proposed")
+        if d.model is None:
+            d.role = "proposed" if _OUR_RE.search(sent.text) else "other"
+    if m.spread is not None:
+        d.notes.append(f"± {m.spread:g}")
+
+
+def _apply_respectively(p: _Paper, drafts: list[DraftClaim],
+                        per_sentence: dict[int, tuple[list[Name], list[tuple[int, int, str, str | None]]]]) -> None:
+    """"A, B and C (x, y, z respectively)": pair the i-th number with the i-th name."""
+    by_sentence: dict[int, list[DraftClaim]] = {}
+    for d in drafts:
+        by_sentence.setdefault(d.sentence.start, []).append(d)
+    for key, group in by_sentence.items():
+        sent = group[0].sentence
+        if len(group) < 2:
+            continue
+        resp = _RESPECTIVELY.search(sent.text)
+        if resp:
+            group = _run_before(p.text, group, sent.start + resp.start())
+        else:
+            group = _parenthesised_list(p.text, group)
+        if len(group) < 2:
+            continue
+        names, bms = per_sentence[key]
+        first = group[0].mention.start
+        bm_before = [b for b in bms if b[1] <= first]
+        nm_before = [n for n in names if n.end <= first and not _is_benchmark_name(n.text, bms)]
+        if len(bm_before) >= len(group) and _is_listed(p.text, bm_before[-len(group):]):
+            for d, b in zip(group, bm_before[-len(group):], strict=True):
+                d.benchmark, d.benchmark_id = b[2], b[3]
+        elif len(nm_before) >= len(group) and _is_listed(
+                p.text, [(n.start, n.end) for n in nm_before[-len(group):]]):
+            for d, n in zip(group, nm_before[-len(group):], strict=True):
+                if d.kind == "score":
+                    d.model = n.text
+                    d.params, d.active_params = size_from_name(n.text)
+                    d.role = "proposed" if n.text == p.system else "baseline"
+                else:
+                    if p.system and n.text != p.system:
+                        d.model = p.system
+                    d.base_model = d.baseline = n.text
+
+
+def _is_listed(text: str, spans: list) -> bool:  # type: ignore[type-arg]
+    """Whether names are written as one list: "A, B, and C" / "A and B"."""
+    for a, b in zip(spans, spans[1:], strict=False):
+        gap = text[a[1]:b[0]]
+        if not re.fullmatch(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/)\s*", gap):
+            return False
+    return True
+
+
+_RUN_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\s*")
+
+
+def _runs(text: str, group: list[DraftClaim]) -> list[list[DraftClaim]]:
+    """Numbers written as one list ("90.7%, 87.1%, and 87.9%"), in text order."""
+    runs: list[list[DraftClaim]] = []
+    for d in group:
+        if runs and _RUN_GAP.fullmatch(text[runs[-1][-1].mention.tail_end:d.mention.start]):
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return runs
+
+
+def _run_before(text: str, group: list[DraftClaim], pos: int) -> list[DraftClaim]:
+    """The list of numbers that "respectively" (at ``pos``) refers to: the last one
+    before it, when it has at least two numbers."""
+    before = [r for r in _runs(text, group) if r[-1].mention.end <= pos and len(r) >= 2]
+    return before[-1] if before else []
+
+
+def _parenthesised_list(text: str, group: list[DraftClaim]) -> list[DraftClaim]:
+    """Numbers listed together inside one parenthesis, "(63% & 66%)": the list, else []."""
+    for i in range(len(group) - 1):
+        run = [group[i]]
+        for d in group[i + 1:]:
+            gap = text[run[-1].mention.tail_end:d.mention.start]
+            if re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|&\s*|and\s+)\s*", gap):
+                run.append(d)
+            else:
+                break
+        opens = text[max(0, run[0].mention.start - 2):run[0].mention.start]
+        closes = text[run[-1].mention.tail_end:run[-1].mention.tail_end + 2]
+        if len(run) >= 2 and "(" in opens and ")" in closes:
+            return run
+    return []
+
+
+_FROM_TO = re.compile(r"\bfrom\s*$", re.I)
+
+
+def _apply_pairs(p: _Paper, drafts: list[DraftClaim]) -> None:
+    """"from A to B" and "A vs. B": the first number is the before state / the subject,
+    the second the after state / the reference."""
+    text = p.text
+    for a, b in zip(drafts, drafts[1:], strict=False):
+        if a.sentence is not b.sentence or a.kind != "score" or b.kind != "score":
+            continue
+        gap = text[a.mention.tail_end:b.mention.start]
+        pre = text[max(a.sentence.start, a.mention.start - 12):a.mention.start]
+        if re.fullmatch(r"\s*(?:%|\\%)?\s*to\s*", gap) and (_FROM_TO.search(pre) or "(" in pre[-2:]):
+            # before state: the reference of the sentence when one is named
+            a.pair, b.pair = "before", "after"
+            ref = a.baseline or b.baseline
+            if ref and not re.search(r"\bof\s*$", pre):
+                a.model = ref
+                a.params, a.active_params = size_from_name(ref)
+            a.role = "baseline"
+            a.baseline = None
+        elif re.fullmatch(r"\s*(?:%|\\%)?\s*(?:vs\.?|versus)\s*", gap):
+            a.pair, b.pair = "first", "second"
+            ref = a.baseline
+            if ref:
+                b.model = ref
+                b.params, b.active_params = size_from_name(ref)
+                b.role = "baseline"
+                b.baseline = None
+            if b.unit is None and a.unit:
+                b.unit = a.unit
+
+
+def _carry_benchmarks(p: _Paper, drafts: list[DraftClaim], finder: BenchmarkFinder) -> None:
+    """A score with no benchmark in its sentence is read on the benchmark of the
+    sentence before when that sentence named exactly one ("... on the GSM8K benchmark.
+    Phi-GSM boosts the performance from 68.2 to 81.5")."""
+    sentences = p.sentences
+    for d in drafts:
+        if d.benchmark or d.kind != "score" or d.metric in EFFICIENCY_METRICS:
+            continue
+        if d.unit not in (None, "%", "points"):
+            continue
+        idx = sentences.index(d.sentence)
+        if idx == 0 or finder(d.sentence.text):
+            continue
+        bms = finder(sentences[idx - 1].text)
+        if len({b[3] or b[2] for b in bms}) == 1:
+            d.benchmark, d.benchmark_id = bms[0][2], bms[0][3]
+
+
+def _mark_restated(drafts: list[DraftClaim]) -> None:
+    seen: set[tuple[str | None, float, str | None, str]] = set()
+    for d in drafts:
+        key = (d.model, d.mention.value, d.unit, d.kind)
+        if key in seen:
+            d.restated = True
+        seen.add(key)
+
+
+def with_notes(d: DraftClaim) -> str | None:
+    return "; ".join(d.notes) if d.notes else None
+
+
+__all__ = ["BenchmarkFinder", "DraftClaim", "extract_drafts", "is_name_like", "replace",
+           "with_notes"]

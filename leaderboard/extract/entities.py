@@ -1,0 +1,210 @@
+"""Names in an abstract: systems, models and the paper's own system.
+
+A *name* is a token a reader recognises as a proper name of a system: it has an
+inner capital or a digit (``Orca-Math``, ``GPT-4o``, ``SAVEnVideo``), is an acronym
+(``PUMA``, ``DNO``), is the paper's declared system name (``Dolphin``, ``Bone``), or a
+model of the registry. Sizes and versions that follow a name stay with it
+(``Llama 3 8B``, ``Mistral Instruct 7B v0.2``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A single name token: letters/digits joined by - _ . (not ending in . or -), braces
+# for LaTeX subscripts (G_{stack}).
+_TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:[\-_.+/](?:\{[A-Za-z0-9]+\}|[A-Za-z0-9]+))*\+?"
+_TAIL = r"(?:\s(?:\d+(?:\.\d+)?[BbMK]?|v\d+(?:\.\d+)*|[A-Z][a-z]+-?\d[\w.\-]*))"
+NAME_RE = re.compile(r"(?<![\w\-@])(?P<name>" + _TOKEN + r"(?:" + _TAIL + r"){0,2})(?![\w\-])")
+
+_STOP_CAPS = frozenset(
+    """A An The This That These Those Our We It Its In On At For From With Without By To Of
+    And Or But However Moreover Furthermore Additionally Finally Overall Specifically
+    Notably Compared Despite Although While When Using Based Unlike Through As Such Also
+    Further Both Each All Most Many Several Other Experiments Experimental Results Extensive
+    First Second Third Then Thus Hence Here Code Models Model Data Dataset Datasets
+    Moreover Consequently Importantly Interestingly Remarkably Surprisingly Besides Meanwhile
+    Even Only Existing Recent Previous Current Large Small Language Trained Training
+    Evaluation Evaluations Across Among Within After Before During Since Given Inspired
+    Motivated Building Leveraging Combining Applying Specifically Empirically Theoretically
+    Under Over Via Towards Toward Beyond Against Between Into Upon Accordingly Similarly
+    Instead Rather Yet So If Whether Because Therefore Lastly Together Altogether To-date
+    Table Figure Section Appendix Abstract Introduction Conclusion Background Method Methods
+    Approach Framework Paper Study Work Studies Works Task Tasks Benchmark Benchmarks
+    English Chinese Github GitHub Transformer Transformers Llama LLaMA""".split()
+)
+# Acronyms that are generic terms, not systems.
+GENERIC_ACRONYMS = frozenset(
+    """LLM LLMs SLM SLMs LM LMs MLLM MLLMs VLM VLMs LLVM LLVMs AI NLP CV RL SFT DPO RLHF QA
+    VQA IE RAG MoE CPU GPU GPUs TPU TPUs API APIs SOTA SotA FLOPs FLOP GB MB KB TB
+    CoT ICL NLU NLG ASR TTS MT OCR KV HD ID OOD IID ML DL NN CNN RNN RNNs CNNs ViT
+    MLP PEFT LoRA QLoRA BPE SGD US UK EU USMLE JGA TTT PTQ QAT NAS CIL FPGA
+    MPC ICLR NeurIPS ICML ACL EMNLP CVPR AAAI""".split()
+)
+_INTRO_RE = re.compile(
+    r"\b(?:propos|introduc|present|develop|design|releas|call|nam|dub|term|coin)(?:e|es|ed|ing|s)?"
+    r"\s*:?\s+(?:\(\w+\)\s*)?(?:(?:it|them|this|our|a|an|the|two|three|several|new|novel|simple|"
+    r"efficient|effective|family\s+of|series\s+of|set\s+of|concept\s+of|method,?|approach,?|"
+    r"framework,?|model,?|technique,?|called|named|dubbed|termed)\s+)*"
+)
+# A name right after an introducing verb: a phrase of capitalised words with its
+# acronym ("Direct Nash Optimization (DNO)"), else a name-like token, else a phrase of
+# capitalised words ("Visual Perception Token", "Compact Transformers").
+_CAP_WORD = r"(?:[A-Z][\w\-]*|\{[\w]+\})"
+_INTRO_ACR_RE = re.compile(r"(?:" + _CAP_WORD + r"|of|the|and|for|a|with|in|as|to)"
+                           r"(?:[\s\-]+(?:" + _CAP_WORD + r"|of|the|and|for|a|with|in|as|to)){0,7}"
+                           r"\s*\((?P<acr>[A-Z][\w\-]*)\)")
+_INTRO_PHRASE_RE = re.compile(_CAP_WORD + r"(?:\s+(?:of\s+|the\s+|and\s+|for\s+)?"
+                              + _CAP_WORD + r"){0,4}")
+_ACRONYM_DEF_RE = re.compile(r"\((?P<acr>[A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A name mention (offsets into the text it was found in)."""
+
+    start: int
+    end: int
+    text: str
+
+
+def is_name_like(token: str) -> bool:
+    """Whether a token looks like a system's proper name without any other evidence."""
+    head = token.split()[0]
+    if head in _STOP_CAPS or head in GENERIC_ACRONYMS or head.rstrip("s") in GENERIC_ACRONYMS:
+        return False
+    if any(c.isdigit() for c in head) and any(c.isalpha() for c in head):
+        return True
+    inner_caps = sum(1 for c in head[1:] if c.isupper())
+    if inner_caps >= 1 and len(head) >= 3:
+        return True
+    return bool(re.fullmatch(r"[A-Z]{2,}[a-z]?", head))
+
+
+def find_names(text: str, known: frozenset[str] = frozenset()) -> list[Name]:
+    """Name mentions in ``text``: name-like tokens and the ``known`` names of the paper."""
+    out = []
+    pos = 0
+    while True:
+        m = NAME_RE.search(text, pos)
+        if m is None:
+            return out
+        token = m.group("name")
+        head = token.split()[0]
+        if is_name_like(token) or head in known or token in known:
+            # a trailing size/version belongs to the name only when the head is a name
+            out.append(Name(m.start(), m.end(), token.rstrip(".")))
+            pos = m.end()
+        else:
+            pos = m.start() + len(head)
+
+
+_CAPITALISED = re.compile(r"(?<![\w\-.])([A-Z][a-z]{2,}[\w\-]*)(?![\w\-])")
+
+
+def recurring_proper_names(abstract: str) -> frozenset[str]:
+    """Capitalised words used as names: written capitalised mid-sentence and at least
+    twice ("Minitron models ... open-sourced Minitron weights"), not common words."""
+    counts: dict[str, int] = {}
+    mid: set[str] = set()
+    for m in _CAPITALISED.finditer(abstract):
+        word = m.group(1)
+        if word in _STOP_CAPS:
+            continue
+        counts[word] = counts.get(word, 0) + 1
+        before = abstract[max(0, m.start() - 2):m.start()]
+        if m.start() > 0 and not re.search(r"[.!?:]\s*$|^\s*$", before):
+            mid.add(word)
+    return frozenset(w for w, c in counts.items() if c >= 2 and w in mid)
+
+
+def title_system_name(title: str | None) -> str | None:
+    """``Orca-Math: Unlocking ...`` -> ``Orca-Math``: a short name before the colon
+    (a trailing "Technical Report" is not part of the name)."""
+    if not title or ":" not in title:
+        return None
+    head = title.split(":", 1)[0].strip()
+    head = re.sub(r"^\$?\\text\w*\{(.*)\}\$?$", r"\1", head)
+    head = re.sub(r"\s+(?:Technical\s+Report|Report)$", "", head)
+    if not head or len(head.split()) > 4 or len(head) > 40:
+        return None
+    return head
+
+
+def introduced_names(abstract: str) -> list[str]:
+    """Names the abstract introduces: "we propose X", "called X (XY)", "X (XY)"."""
+    names = []
+    for m in _INTRO_RE.finditer(abstract):
+        acr = _INTRO_ACR_RE.match(abstract, m.end())
+        if acr and acr.group("acr") not in GENERIC_ACRONYMS:
+            names.append(acr.group("acr"))
+            continue
+        nm = NAME_RE.match(abstract, m.end())
+        if not nm:
+            continue
+        head = nm.group("name").split()[0].rstrip(".")
+        if head in _STOP_CAPS or head in GENERIC_ACRONYMS or not head[0].isupper():
+            continue
+        if is_name_like(head):
+            names.append(head)
+            continue
+        phrase = _INTRO_PHRASE_RE.match(abstract, m.end())
+        names.append(phrase.group(0).strip() if phrase else head)
+    return names
+
+
+def _initials(phrase: str) -> str:
+    """Capital letters of a name: "Direct Nash Optimization" -> "dno",
+    "DataComp-LM" -> "dclm"."""
+    return "".join(c for c in phrase if c.isupper()).lower()
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+def _acronym_for(phrase: str, abstract: str) -> str | None:
+    """An acronym the abstract defines for a multi-word title name: "Direct Nash
+    Optimization" -> "DNO", "Untie the Knots" -> "UtK"."""
+    want = _initials(phrase)
+    if len(want) < 2:
+        return None
+    for m in _ACRONYM_DEF_RE.finditer(abstract):
+        acr = m.group("acr")
+        letters = "".join(c for c in acr if c.isalpha()).lower()
+        if letters == want or (letters[0] == want[0] and _is_subsequence(want, letters)
+                               and len(letters) <= len(want) + 2):
+            return acr
+    joined = re.sub(r"\s+", "", phrase)
+    if len(phrase.split()) > 1 and joined in abstract:
+        return joined
+    return None
+
+
+def system_name(title: str | None, abstract: str) -> str | None:
+    """The paper's own system, as the abstract names it (the guide: "use the paper's
+    system name if the abstract has one"). Preference: an introduced name that matches
+    the title's name, the title's name or its acronym as used in the abstract, then the
+    first introduced name."""
+    from_title = title_system_name(title)
+    intro = introduced_names(abstract)
+    if from_title:
+        for name in intro:
+            if _norm(name) == _norm(from_title):
+                return name
+        acronym = _acronym_for(from_title, abstract)
+        if acronym:
+            return acronym
+        if from_title in abstract:
+            return from_title
+    for name in intro:
+        if name in GENERIC_ACRONYMS:
+            continue
+        return name
+    return None
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", s.lower())

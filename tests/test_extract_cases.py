@@ -1,0 +1,139 @@
+"""Data-driven extraction cases: a table of sentences and the claims a reader finds.
+
+Each row is an abstract (or a sentence of one), an optional title, and the expected
+claims as (value_text, kind, value, unit) plus any other fields worth pinning. A row
+with no expected claims is a non-claim case: sizes, counts, years, settings, names.
+Adding a case is adding a row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from leaderboard.extract import extract_claims
+
+Case = tuple[str, str | None, list[dict[str, Any]]]
+
+CASES: list[Case] = [
+    # --- scores ---------------------------------------------------------------------
+    ("With iterative preference learning, Orca-Math achieves 86.81% on GSM8K.", None,
+     [dict(value_text="86.81%", kind="score", value=86.81, unit="%", model="Orca-Math",
+           benchmark="GSM8K", metric=None)]),
+    ("Curry-DPO achieves a score of 7.43 on MT-bench with the Zephyr-7B model.",
+     "Curry-DPO: Enhancing Alignment",
+     [dict(value_text="7.43", kind="score", value=7.43, unit=None, model="Curry-DPO",
+           benchmark="MT-bench", metric="score", params=7e9)]),
+    ("Our best model reaches 98% accuracy when training from scratch on CIFAR-10.", None,
+     [dict(value_text="98%", kind="score", value=98.0, metric="accuracy", benchmark="CIFAR-10")]),
+    ("EmbBERT-Q has a total memory footprint of just 781 kB.", None,
+     [dict(value_text="781", kind="score", value=781.0, unit="kB", metric="memory")]),
+    ("The model improves from 19.5 to 31.5 F1 on StreamingQA.", None,
+     [dict(value_text="19.5", kind="score", value=19.5),
+      dict(value_text="31.5", kind="score", value=31.5)]),
+    ("It achieves a TinyNet-E top-1 accuracy of 59.9% with only 24M FLOPs.", None,
+     [dict(value_text="59.9%", kind="score", value=59.9, metric="top-1 accuracy"),
+      dict(value_text="24", kind="score", value=2.4e7, unit="FLOPs", metric="compute")]),
+    ("Experiments show it needs a 24G GPU for training and runs in 41 hours.", None,
+     [dict(value_text="24", kind="score", value=24.0, unit="GB", metric="memory"),
+      dict(value_text="41", kind="score", value=41.0, unit="hours", metric="training time")]),
+    # --- deltas ---------------------------------------------------------------------
+    ("OpenVLA outperforms RT-2-X (55B) by 16.5% in absolute task success rate across 29 tasks.",
+     None,
+     [dict(value_text="16.5%", kind="delta", value=16.5, unit="%", model="OpenVLA",
+           baseline="RT-2-X", direction="increase", delta_type="absolute",
+           metric="success rate")]),
+    ("DCLM-Baseline represents a 6.6 percentage point improvement on MMLU.", None,
+     [dict(value_text="6.6", kind="delta", value=6.6, unit="pp", benchmark="MMLU",
+           delta_type="absolute")]),
+    ("Results for GPT-3.5 and GPT-4 are boosted by 4.8% and 14%, respectively.", None,
+     [dict(value_text="4.8%", kind="delta", value=4.8),
+      dict(value_text="14%", kind="delta", value=14.0)]),
+    ("Refiner gives a 1.6-7.0% improvement margin in multi-hop tasks.", None,
+     [dict(value_text="1.6-7.0%", kind="delta", value=7.0, value_low=1.6, qualifier="range")]),
+    ("TTM shows significant accuracy gains (12-38\\%) over popular benchmarks.", None,
+     [dict(value_text="12-38\\%", kind="delta", value=38.0, value_low=12.0, unit="%")]),
+    ("SGD-SaI reduces memory usage by 5.93 GB for GPT-2 compared to AdamW.", None,
+     [dict(value_text="5.93", kind="delta", value=5.93, unit="GB", direction="decrease",
+           metric="memory")]),
+    ("This gives 11.0 pm 1.3 points of improvement.", None,
+     [dict(value_text="11.0", kind="delta", value=11.0, unit="points", spread=1.3)]),
+    ("We obtain an average improvement of more than 12 BLEU and 12 COMET.", None,
+     [dict(value_text="12", kind="delta", value=12.0, metric="bleu", qualifier="more than"),
+      dict(value_text="12", kind="delta", value=12.0, metric="comet")]),
+    # --- ratios ---------------------------------------------------------------------
+    ("PUMA is about 2x faster than the state-of-the-art MPC framework MPCFORMER.", None,
+     [dict(value_text="2x", kind="ratio", value=2.0, unit="x", metric="speed",
+           qualifier="about", direction="increase", baseline="MPCFORMER")]),
+    ("Mamba enjoys fast inference (5times higher throughput than Transformers).", None,
+     [dict(value_text="5", kind="ratio", value=5.0, unit="x", metric="throughput")]),
+    ("Dolphin achieves a 10-fold improvement in energy efficiency and a 5-fold reduction "
+     "in latency.", None,
+     [dict(value_text="10", kind="ratio", value=10.0, unit="x", metric="energy efficiency"),
+      dict(value_text="5", kind="ratio", value=5.0, unit="x", metric="latency",
+           direction="decrease")]),
+    ("It matches models twice its size on math tasks.", None,
+     [dict(value_text="twice", kind="ratio", value=2.0, unit="x")]),
+    ("Using only one-fifth of the context length, it matches the baseline.", None,
+     [dict(value_text="one-fifth", kind="ratio", value=0.2, unit="x")]),
+    ("SLMRec uses only 13% of the parameters found in LLM-based recommendation models.", None,
+     [dict(value_text="13%", kind="ratio", value=13.0, unit="%", metric="parameters")]),
+    ("It cuts the optimizer's memory usage by half compared to AdamW.", None,
+     [dict(value_text="half", kind="ratio", value=0.5, unit="x", metric="memory")]),
+    ("The LSTM reaches ten-fold throughput.", None,
+     [dict(value_text="ten", kind="ratio", value=10.0, unit="x")]),
+    ("TTM achieves a 14X cut in learnable parameters.", None,
+     [dict(value_text="14X", kind="ratio", value=14.0, unit="x", metric="parameters")]),
+    # --- not claims -------------------------------------------------------------------
+    ("We train a 7B parameter model on 2.6T tokens with 128K context on 400 GPUs.", None, []),
+    ("We evaluate Llama-2-70B, GPT-4 and Mixtral-8x7B on CIFAR-10 and top-48 results.", None,
+     []),
+    ("Our method (ICLR 2023) is evaluated on 29 tasks and 10 of the 16 benchmarks.", None, []),
+    ("We study (1) data, (2) models and (3) compute across 3 epochs.", None, []),
+    ("Images of 1500 x 1500 pixels are processed at 336 x 336 resolution.", None, []),
+    ("A study hypothesized that 34B parameters are needed to reach 80% accuracy.", None, []),
+    ("We use a 5-shot setting with k=2 and a temperature in the range of 0.5 to 0.8.", None,
+     []),
+    ("We release 100 model runs and 160 different sub-models.", None, []),
+]
+
+
+def _check(claim: Any, expected: dict[str, Any]) -> None:
+    for field, want in expected.items():
+        if field == "value_text":
+            got = claim.mention.value_text
+        elif field in ("value", "value_low", "spread"):
+            got = getattr(claim.mention, field)
+        else:
+            got = getattr(claim, field)
+        if isinstance(want, float) and got is not None:
+            assert got == pytest.approx(want), f"{field}: {got!r} != {want!r}"
+        elif field in ("model", "baseline", "benchmark") and want is not None and got:
+            assert want.lower() in got.lower(), f"{field}: {got!r} does not name {want!r}"
+        else:
+            assert got == want, f"{field}: {got!r} != {want!r}"
+
+
+@pytest.mark.parametrize(("text", "title", "expected"), CASES,
+                         ids=[c[0][:50] for c in CASES])
+def test_extraction_case(text: str, title: str | None, expected: list[dict[str, Any]]) -> None:
+    claims = extract_claims(text, title)
+    got = [c.mention.value_text for c in claims]
+    assert got == [e["value_text"] for e in expected], f"claims found: {got}"
+    for claim, exp in zip(claims, expected, strict=True):
+        _check(claim, exp)
+
+
+@pytest.mark.parametrize(("text", "title", "expected"), CASES[:10])
+def test_spans_read_value_text(text: str, title: str | None, expected: object) -> None:
+    for claim in extract_claims(text, title):
+        assert text[claim.mention.start:claim.mention.end] == claim.mention.value_text
+        assert claim.sentence.text in text
+
+
+def test_extraction_is_deterministic() -> None:
+    text = " ".join(c[0] for c in CASES)
+    first = [(c.mention.start, c.kind, c.model, c.metric) for c in extract_claims(text)]
+    second = [(c.mention.start, c.kind, c.model, c.metric) for c in extract_claims(text)]
+    assert first == second
