@@ -371,8 +371,16 @@ def _baseline(text: str, sent: Sentence, m: NumberMention) -> str | None:
         cleaned = _clean_phrase(phrase)
         if not cleaned or re.match(r"^(?:the\s+)?(?:\d|ten|two|three|twice|half)", phrase):
             continue
-        # prefer the cue nearest before the number; else the first after it
-        distance = rel - cue.start() if cue.start() < rel else 10_000 + cue.start() - rel
+        # prefer a cue right after the number ("(7% to 33%) over the initial model"),
+        # then the nearest before it, then the first after it
+        tail_rel = m.tail_end - clause_start
+        if cue.start() >= rel and re.fullmatch(r"[\s%\\\w.]{0,4}(?:\s*to\s*[\d.]+%?)?\)?\s*",
+                                                 window[tail_rel:cue.start()]):
+            distance = -1
+        elif cue.start() < rel:
+            distance = rel - cue.start()
+        else:
+            distance = 10_000 + cue.start() - rel
         if best is None or distance < best[0]:
             best = (distance, cleaned)
     return best[1] if best else None
@@ -424,12 +432,17 @@ def _subject(p: _Paper, sent: Sentence, m: NumberMention, names: list[Name],
     return None, base
 
 
-_SIZE_CHANGING = re.compile(r"\b(?:prun\w+|compress\w*|distill\w*|sparsif\w+|shrink\w*)\b",
-                            re.I)
+# Methods that change a model's parameter count: pruning, distillation into a smaller
+# model, or any abstract that says it reduces the parameters. Quantization, fine-tuning
+# and prompting keep the base model's count.
+_SIZE_CHANGING = re.compile(
+    r"\b(?:prun\w+|distill\w*|sparsif\w+|(?:reduc\w*|cut\w*|decreas\w*)\s+(?:\w+\s+){0,4}?"
+    r"(?:parameters|model\s+size)|fewer\s+parameters|tensor\s+networks?)\b", re.I)
 _NAME_PAREN_SIZE = re.compile(r"[\w\-]\s*\($")
 
 
-def _sentence_sizes(sent: Sentence, subject: str | None = None) -> set[float]:
+def _sentence_sizes(sent: Sentence, subject: str | None = None,
+                    not_owners: frozenset[str] = frozenset()) -> set[float]:
     """Distinct parameter sizes stated in prose in a sentence, except sizes that belong
     to another name: a name's own tail ("LLaMA2 7B"), a gloss ("RT-2-X (55B)") or a
     description ("PairRM with only 0.4B parameters")."""
@@ -446,7 +459,7 @@ def _sentence_sizes(sent: Sentence, subject: str | None = None) -> set[float]:
             continue  # "LLaMA2 7B": the size ends a model name
         owner = re.search(r"([A-Z][\w\-]*[A-Z0-9][\w\-]*)\s+(?:with|of|has|having)\s+"
                           r"(?:only\s+|just\s+|about\s+)?$", before)
-        if owner and subject and owner.group(1) != subject:
+        if owner and subject and owner.group(1) != subject and owner.group(1) not in not_owners:
             continue
         out.add(z.params)
     return out
@@ -470,8 +483,22 @@ def _evaluated_name_sizes(text: str, sent: Sentence, names: list[Name],
     return out
 
 
+def _same_system(model: str | None, system: str | None) -> bool:
+    """Whether a name is the paper's system or a variant of it ("DCLM-Baseline" of
+    "DCLM", "SAVEnVideo" of "SAVEn-Vid")."""
+    if not model or not system:
+        return False
+    a, b = _norm_name(model), _norm_name(system)
+    return bool(a and b) and (a.startswith(b) or b.startswith(a))
+
+
+def _norm_name(s: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
 def _params_for(model: str | None, base: str | None, p: _Paper, sent: Sentence,
-                m: NumberMention, names: list[Name]) -> tuple[float | None, float | None]:
+                m: NumberMention, names: list[Name],
+                benchmarks: frozenset[str] = frozenset()) -> tuple[float | None, float | None]:
     """Parameters of the system a claim is about: the size in its own name, the one
     size its sentence states for it, the one evaluated model its sentence names, the
     size the abstract declares for the paper's system, or its base model's size
@@ -482,13 +509,13 @@ def _params_for(model: str | None, base: str | None, p: _Paper, sent: Sentence,
             return total, active
     if model is None:
         return None, None
-    is_system = model == p.system
+    is_system = _same_system(model, p.system)
     active = p.system_active if is_system else None
-    sizes = _sentence_sizes(sent, model)
+    sizes = _sentence_sizes(sent, model, benchmarks)
     if len(sizes) == 1 and (is_system or model in sent.text):
         return next(iter(sizes)), active
     keeps_size = not _SIZE_CHANGING.search(p.text)
-    if is_system and keeps_size and not sizes:
+    if keeps_size and not sizes and (is_system or is_name_like(model)):
         named = _evaluated_name_sizes(p.text, sent, names, m)
         if len(named) == 1:
             return next(iter(named)), active
@@ -682,7 +709,8 @@ def _fill(d: DraftClaim, p: _Paper, names: list[Name],
         human = _HUMAN_RE.search(before[-60:])
         d.model = before[-60:][max(0, human.start() - 20 if human else 0):human.end() if human else 0].strip() or None
         d.role = "other"
-    d.params, d.active_params = _params_for(d.model, d.base_model, p, sent, m, names)
+    d.params, d.active_params = _params_for(d.model, d.base_model, p, sent, m, names,
+                                            frozenset(b[2] for b in bms))
     if d.role is None:
         d.role = "proposed" if d.model and d.model == p.system else (
             "baseline" if d.model and d.baseline is None and d.kind == "score"

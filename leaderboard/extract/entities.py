@@ -32,7 +32,7 @@ _STOP_CAPS = frozenset(
     Instead Rather Yet So If Whether Because Therefore Lastly Together Altogether To-date
     Table Figure Section Appendix Abstract Introduction Conclusion Background Method Methods
     Approach Framework Paper Study Work Studies Works Task Tasks Benchmark Benchmarks
-    English Chinese Github GitHub Transformer Transformers Llama LLaMA""".split()
+    English Chinese Github GitHub Transformer Transformers""".split()
 )
 # Acronyms that are generic terms, not systems.
 GENERIC_ACRONYMS = frozenset(
@@ -71,9 +71,12 @@ class Name:
 
 def is_name_like(token: str) -> bool:
     """Whether a token looks like a system's proper name without any other evidence."""
-    head = token.split()[0]
+    parts = token.split()
+    head = parts[0]
     if head in _STOP_CAPS or head in GENERIC_ACRONYMS or head.rstrip("s") in GENERIC_ACRONYMS:
         return False
+    if len(parts) > 1 and head[0].isupper() and any(c.isdigit() for c in parts[-1]):
+        return True  # "Llama 3 8B", "TinyLlama 1.1B", "Mistral Instruct 7B v0.2"
     if any(c.isdigit() for c in head) and any(c.isalpha() for c in head):
         return True
     inner_caps = sum(1 for c in head[1:] if c.isupper())
@@ -85,11 +88,19 @@ def is_name_like(token: str) -> bool:
 def find_names(text: str, known: frozenset[str] = frozenset()) -> list[Name]:
     """Name mentions in ``text``: name-like tokens and the ``known`` names of the paper."""
     out = []
+    for name in sorted(known, key=len, reverse=True):
+        if " " in name:  # multi-word names of the paper ("Natural GaLore")
+            for m in re.finditer(r"(?<![\w\-])" + re.escape(name) + r"(?![\w\-])", text):
+                out.append(Name(m.start(), m.end(), name))
+    taken = [(n.start, n.end) for n in out]
     pos = 0
     while True:
         m = NAME_RE.search(text, pos)
         if m is None:
-            return out
+            return sorted(out, key=lambda n: n.start)
+        if any(ts <= m.start() < te for ts, te in taken):
+            pos = m.end()
+            continue
         token = m.group("name")
         head = token.split()[0]
         if is_name_like(token) or head in known or token in known:
@@ -198,11 +209,29 @@ def system_name(title: str | None, abstract: str) -> str | None:
         if acronym:
             return acronym
         if from_title in abstract:
-            return from_title
+            return _abbreviation_used(from_title, abstract) or from_title
     for name in intro:
         if name in GENERIC_ACRONYMS:
             continue
-        return name
+        return _abbreviation_used(name, abstract) or name
+    return None
+
+
+_ALLCAPS = re.compile(r"(?<![\w\-])([A-Z]{2,6})(?![\w\-])")
+
+
+def _abbreviation_used(phrase: str, abstract: str) -> str | None:
+    """An all-capitals abbreviation the abstract uses for a multi-word name without
+    defining it ("Compact Transformers" ... "CCT also outperforms")."""
+    if " " not in phrase:
+        return None
+    want = _initials(phrase)
+    for m in _ALLCAPS.finditer(abstract):
+        acr = m.group(1)
+        if acr in GENERIC_ACRONYMS or acr.lower()[0] != want[:1]:
+            continue
+        if _is_subsequence(want, acr.lower()) and len(acr) <= len(want) + 1:
+            return acr
     return None
 
 

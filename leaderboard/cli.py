@@ -1,0 +1,229 @@
+"""``leaderboard``: the command line, a thin shell over the library.
+
+Every command parses its arguments, calls one or two library functions and prints.
+Errors in input files are reported by name with a one-line reason; the run goes on
+and the exit code is 1 when any file failed (2 for usage errors, as Click does).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from leaderboard import __version__
+from leaderboard.claimio import ClaimWriter, claim_format_for
+from leaderboard.pipeline import FileResult, process_paths
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn the numbers claimed in ML paper abstracts into a typed, auditable table, "
+         "per-benchmark leaderboards and exports.\n\n"
+         "Example: leaderboard ingest data/samples && leaderboard export leaderboards -o out/",
+)
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="input format (default: detected from content): "
+                 "daily-papers, arxiv-listing, arxiv-jsonl, arxiv-atom, plain-text"),
+]
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB store file (default: $LEADERBOARD_DB or "
+                 "data/leaderboard.duckdb)"),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="show tracebacks of unexpected errors")]
+
+
+def _reporter(debug: bool):  # type: ignore[no-untyped-def]
+    """Report a failed input by name and reason (and its traceback with --debug)."""
+    def report(result: FileResult) -> None:
+        err.print(f"[red]error[/red] {escape(result.source)}: {escape(result.error or '')}",
+                  soft_wrap=True, highlight=False)
+        if debug and result.traceback:
+            err.print(result.traceback, markup=False)
+    return report
+
+
+def _db_path(db: Path | None) -> Path:
+    from leaderboard.store import default_db_path
+
+    return db if db is not None else default_db_path()
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="files, folders (read recursively) or - "
+                                               "for standard input")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="OUT.jsonl or OUT.csv "
+                                         "(- for standard output, JSON lines)")],
+    fmt: FormatOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Extract claims from abstracts into a JSONL or CSV file, without a store.
+
+    One row per claim, in input order, with the fields of the claim guide and the
+    character offsets of its number in the source file.
+
+    Example: leaderboard extract data/samples -o claims.jsonl
+    """
+    failed = 0
+    n_papers = n_claims = 0
+    report = _reporter(debug)
+    with ClaimWriter(output, claim_format_for(output)) as writer:
+        for result in process_paths(paths, fmt):
+            if not result.ok:
+                failed += 1
+                report(result)
+                continue
+            writer.write_all(result.claims)
+            n_papers += len(result.papers)
+            n_claims += len(result.claims)
+    err.print(f"{n_claims} claims from {n_papers} papers -> {output}"
+              + (f"; {failed} input(s) failed" if failed else ""))
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="files, folders or - for standard input")],
+    db: DbOpt = None,
+    fmt: FormatOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Extract claims and add them to the store, one file at a time, atomically.
+
+    Re-ingesting a file already stored adds nothing; a paper already seen in another
+    file is recorded as a second sighting and its claims are not doubled.
+
+    Example: leaderboard ingest data/samples --db data/leaderboard.duckdb
+    """
+    from leaderboard.ingest import ingest_paths
+
+    report = ingest_paths(_db_path(db), paths, fmt, on_failure=_reporter(debug))
+    err.print(report.summary())
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def export(
+    what: Annotated[Literal["claims", "leaderboards"], typer.Argument(
+        help="claims: every stored claim; leaderboards: one ranked table per "
+             "benchmark, metric and setting")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="a file for claims, a folder "
+                                         "for leaderboards")],
+    benchmark: Annotated[str | None, typer.Option("--benchmark", "-b",
+                                                  help="only this benchmark (name or id)")] = None,
+    fmt: Annotated[Literal["csv", "parquet", "jsonl"], typer.Option("--format")] = "csv",
+    db: DbOpt = None,
+) -> None:
+    """Export stored claims or leaderboards as CSV, Parquet or JSON lines.
+
+    Outputs are deterministic: the same store gives byte-identical files.
+
+    Example: leaderboard export leaderboards --format csv -o out/leaderboards
+    """
+    from leaderboard.views import export_claims, export_leaderboards
+
+    db_path = _db_path(db)
+    if what == "claims":
+        n = export_claims(db_path, output, fmt, benchmark)
+        err.print(f"{n} claims -> {output}")
+    else:
+        files = export_leaderboards(db_path, output, fmt, benchmark)
+        err.print(f"{len(files) - 1} leaderboards -> {output}/ (index: {output}/index.{fmt})")
+
+
+@app.command()
+def benchmarks(
+    validate: Annotated[bool, typer.Option("--validate", help="check the registry and report "
+                                           "every problem")] = False,
+) -> None:
+    """List the benchmark registry (name, id, task, metric, direction, scale).
+
+    Example: leaderboard benchmarks --validate
+    """
+    from leaderboard.registry import load_benchmarks, load_models, validate_benchmarks, validate_models
+
+    reg = load_benchmarks()
+    if validate:
+        problems = validate_benchmarks(reg) + validate_models(load_models())
+        for problem in problems:
+            err.print(f"[red]problem[/red] {problem}")
+        err.print(f"{len(reg.benchmarks)} benchmarks checked: {len(problems)} problem(s)")
+        raise typer.Exit(1 if problems else 0)
+    table = Table("id", "name", "task", "metric", "direction", "scale", "aliases")
+    for b in reg.benchmarks:
+        scale = b.scale
+        span = f"{scale.min if scale.min is not None else ''}..{scale.max if scale.max is not None else ''}"
+        table.add_row(b.id, b.name, b.task, b.metric, b.direction,
+                      f"{span} {scale.unit or ''}".strip(), ", ".join(b.aliases))
+    out.print(table)
+
+
+@app.command()
+def show(
+    paper_id: Annotated[str, typer.Argument(help="a paper id (arXiv:..., h:...) as in exports")],
+    db: DbOpt = None,
+) -> None:
+    """Show a stored paper, where it was seen, and its claims with their evidence.
+
+    Example: leaderboard show h:0123456789abcdef
+    """
+    from leaderboard.views import paper_report
+
+    text = paper_report(_db_path(db), paper_id)
+    if text is None:
+        err.print(f"[red]error[/red] no paper {paper_id!r} in the store")
+        raise typer.Exit(1)
+    out.print(text, markup=False, highlight=False)
+
+
+@app.command()
+def stats(
+    db: DbOpt = None,
+    leaderboards: Annotated[Path | None, typer.Option(help="folder of exported leaderboards "
+                                                      "to point to")] = None,
+) -> None:
+    """Summarise the store: papers, claims, benchmarks, top leaderboards.
+
+    Example: leaderboard stats --db data/leaderboard.duckdb
+    """
+    from leaderboard.views import store_summary
+
+    out.print(store_summary(_db_path(db), leaderboards), markup=False, highlight=False)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"leaderboard {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback,
+                                          is_eager=True, help="print the version")] = False,
+) -> None:
+    """leaderboard: claims, leaderboards and audits from ML paper abstracts."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
