@@ -537,6 +537,8 @@ def _declared_system_size(text: str, system: str | None,
         if not system or system not in s.text:
             continue
         sizes = _sentence_sizes(s, system)
+        if len({z.params for z in find_sizes(s.text) if z.params}) > 1:
+            continue  # several sizes in one sentence: none of them is "the" size
         if len(sizes) == 1 and re.search(r"\b(?:parameters?|params|model|LLM|SLM|LM|VLA|VLM)\b",
                                          s.text):
             candidates.append(next(iter(sizes)))
@@ -627,6 +629,7 @@ def extract_drafts(abstract: str, title: str | None, finder: BenchmarkFinder,
         out.append(d)
     _apply_respectively(p, out, per_sentence)
     _apply_pairs(p, out)
+    _apply_parallel_sizes(p, out)
     _carry_benchmarks(p, out, finder)
     _mark_restated(out)
     return out
@@ -836,6 +839,39 @@ def _apply_pairs(p: _Paper, drafts: list[DraftClaim]) -> None:
                 b.baseline = None
             if b.unit is None and a.unit:
                 b.unit = a.unit
+
+
+_SIZE_LIST_GAP = re.compile(r"\s*(?:parameters?|params\.?)?\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\s*")
+_SIZE_RIGHT_AFTER = re.compile(r"^\s*(?:\)\s*)?(?:[\w\-]+\s+){0,4}?(?:at|with|for|using)\s+"
+                               r"(?:only\s+|just\s+)?$")
+
+
+def _apply_parallel_sizes(p: _Paper, drafts: list[DraftClaim]) -> None:
+    """Sizes that go with numbers one to one: a list of k sizes and a list of k numbers in
+    one sentence ("models with 7B and 72B parameters ... achieves 75% and 84.5%"), or a
+    size written right after its number ("99% ... at 360M params")."""
+    text = p.text
+    by_sentence: dict[int, list[DraftClaim]] = {}
+    for d in drafts:
+        by_sentence.setdefault(d.sentence.start, []).append(d)
+    for group in by_sentence.values():
+        sent = group[0].sentence
+        sizes = [z for z in find_sizes(sent.text) if z.params]
+        for d in group:
+            after_size = [z for z in sizes if z.start + sent.start >= d.mention.tail_end
+                          and _SIZE_RIGHT_AFTER.match(
+                              text[d.mention.tail_end:sent.start + z.start])]
+            if after_size:
+                d.params = after_size[0].params
+        listed = len(sizes) >= 2 and all(
+            _SIZE_LIST_GAP.fullmatch(sent.text[a.end:b.start]) for a, b in zip(sizes, sizes[1:],
+                                                                               strict=False))
+        if not listed:
+            continue
+        for run in _runs(text, group):
+            if len(run) == len(sizes):
+                for d, z in zip(run, sizes, strict=True):
+                    d.params = z.params
 
 
 def _carry_benchmarks(p: _Paper, drafts: list[DraftClaim], finder: BenchmarkFinder) -> None:

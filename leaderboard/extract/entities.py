@@ -90,7 +90,7 @@ def find_names(text: str, known: frozenset[str] = frozenset()) -> list[Name]:
     out = []
     for name in sorted(known, key=len, reverse=True):
         if " " in name:  # multi-word names of the paper ("Natural GaLore")
-            for m in re.finditer(r"(?<![\w\-])" + re.escape(name) + r"(?![\w\-])", text):
+            for m in re.finditer(r"(?<![\w\-])" + re.escape(name) + r"s?(?![\w\-])", text):
                 out.append(Name(m.start(), m.end(), name))
     taken = [(n.start, n.end) for n in out]
     pos = 0

@@ -33,6 +33,7 @@ class LexiconFile(BaseModel):
     dimensions: tuple[DimensionEntry, ...]
     increase: tuple[str, ...]
     decrease: tuple[str, ...]
+    lower_is_better: tuple[str, ...] = ()
 
 
 class Lexicon:
@@ -46,6 +47,7 @@ class Lexicon:
             [(e.metric, p) for e in spec.dimensions for p in e.words])
         self.increase_re = _alternation(spec.increase)
         self.decrease_re = _alternation(spec.decrease)
+        self.lower_is_better = frozenset(spec.lower_is_better)
 
     def metric_of(self, m: re.Match[str]) -> str:
         return self._metric_names[m.lastgroup or ""]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from leaderboard.units import parameters
 
 _NUM = r"\d+(?:\.\d+)?"
-_MAG = r"(?:[BbMT]|billion|million|trillion)"
+_MAG = r"(?:[BbMT]|(?i:billion|million|trillion))"
 # A size written in prose: "7B parameters", "a 7-billion-parameter", "1.3 billion params",
 # "7B-parameter", "(7B)", "with only 2B", "0.5B parameter decoder".
 SIZE_RE = re.compile(
@@ -80,7 +80,7 @@ def find_sizes(text: str) -> list[SizeMention]:
         if prev.isalpha():
             continue
         if not m.group("unit") and (_NOT_PARAMS_AFTER.match(text, m.end())
-                                    or m.group("mag") in ("T", "trillion")):
+                                    or m.group("mag").lower() in ("t", "trillion")):
             continue
         active = _params(m.group("act"), m.group("actmag")) if m.group("act") else None
         total: float | None = _params(m.group("num"), m.group("mag"))

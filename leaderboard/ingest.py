@@ -1,0 +1,83 @@
+"""Ingest: read, extract and store input files, one file per transaction.
+
+A file is extracted whole and then stored whole (``Store.ingest_source``), so a bad
+file, a crash or an interrupt never leaves part of a file in the store. Every run is
+recorded with the tool and extractor versions, its inputs and its counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from leaderboard.extract import EXTRACTOR_VERSION
+from leaderboard.pipeline import FileResult, process_paths
+from leaderboard.store import IngestOutcome, Store, StoreError
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did, file by file."""
+
+    db_path: Path
+    outcomes: list[IngestOutcome] = field(default_factory=list)
+    failures: list[FileResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    def counts(self) -> dict[str, int]:
+        added = [o for o in self.outcomes if o.status == "added"]
+        return {
+            "files_added": len(added),
+            "files_unchanged": len(self.outcomes) - len(added),
+            "files_failed": self.failed,
+            "papers_new": sum(o.papers_new for o in added),
+            "papers_seen_before": sum(o.papers_seen_before for o in added),
+            "sightings_added": sum(o.sightings_added for o in added),
+            "claims_added": sum(o.claims_added for o in added),
+        }
+
+    def summary(self) -> str:
+        c = self.counts()
+        text = (f"{self.db_path}: {c['files_added']} file(s) added, {c['files_unchanged']} "
+                f"unchanged; {c['papers_new']} new paper(s), {c['papers_seen_before']} seen "
+                f"before; {c['claims_added']} claim(s) added")
+        if self.failed:
+            text += f"; {self.failed} file(s) failed"
+        return text
+
+
+def ingest_paths(db_path: Path, paths: Iterable[str], fmt: str | None = None,
+                 on_failure: Callable[[FileResult], None] | None = None) -> IngestReport:
+    """Extract and store every input path; report failures and go on."""
+    report = IngestReport(db_path=db_path)
+    paths = list(paths)
+
+    def fail(result: FileResult) -> None:
+        report.failures.append(result)
+        if on_failure is not None:
+            on_failure(result)
+
+    with Store.open(db_path) as store:
+        run_id = store.begin_run({"inputs": paths, "format": fmt,
+                                  "extractor_version": EXTRACTOR_VERSION})
+        status = "failed"
+        try:
+            for result in process_paths(paths, fmt):
+                if not result.ok or result.sha256 is None:
+                    fail(result)
+                    continue
+                try:
+                    report.outcomes.append(store.ingest_source(
+                        result.source, result.sha256, result.fmt, result.papers,
+                        result.claims, run_id))
+                except StoreError as exc:
+                    result.error = str(exc)
+                    fail(result)
+            status = "partial" if report.failed else "ok"
+        finally:
+            store.finish_run(run_id, report.counts(), status)
+    return report
