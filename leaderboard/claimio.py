@@ -74,8 +74,12 @@ class ClaimWriter:
         for claim in claims:
             self.write(claim)
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self._fh is None or self._fh is sys.stdout:
             if self._fh is not None:
                 self._fh.flush()

@@ -24,32 +24,42 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Turn the numbers claimed in ML paper abstracts into a typed, auditable table, "
-         "per-benchmark leaderboards and exports.\n\n"
-         "Example: leaderboard ingest data/samples && leaderboard export leaderboards -o out/",
+    "per-benchmark leaderboards and exports.\n\n"
+    "Example: leaderboard ingest data/samples && leaderboard export leaderboards -o out/",
 )
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="input format (default: detected from content): "
-                 "daily-papers, arxiv-listing, arxiv-jsonl, arxiv-atom, plain-text"),
+    typer.Option(
+        "--format",
+        "-f",
+        help="input format (default: detected from content): "
+        "daily-papers, arxiv-listing, arxiv-jsonl, arxiv-atom, plain-text",
+    ),
 ]
 DbOpt = Annotated[
     Path | None,
-    typer.Option("--db", help="DuckDB store file (default: $LEADERBOARD_DB or "
-                 "data/leaderboard.duckdb)"),
+    typer.Option(
+        "--db", help="DuckDB store file (default: $LEADERBOARD_DB or data/leaderboard.duckdb)"
+    ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="show tracebacks of unexpected errors")]
 
 
 def _reporter(debug: bool):  # type: ignore[no-untyped-def]
     """Report a failed input by name and reason (and its traceback with --debug)."""
+
     def report(result: FileResult) -> None:
-        err.print(f"[red]error[/red] {escape(result.source)}: {escape(result.error or '')}",
-                  soft_wrap=True, highlight=False)
+        err.print(
+            f"[red]error[/red] {escape(result.source)}: {escape(result.error or '')}",
+            soft_wrap=True,
+            highlight=False,
+        )
         if debug and result.traceback:
             err.print(result.traceback, markup=False)
+
     return report
 
 
@@ -61,10 +71,15 @@ def _db_path(db: Path | None) -> Path:
 
 @app.command()
 def extract(
-    paths: Annotated[list[str], typer.Argument(help="files, folders (read recursively) or - "
-                                               "for standard input")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="OUT.jsonl or OUT.csv "
-                                         "(- for standard output, JSON lines)")],
+    paths: Annotated[
+        list[str], typer.Argument(help="files, folders (read recursively) or - for standard input")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="OUT.jsonl or OUT.csv (- for standard output, JSON lines)"
+        ),
+    ],
     fmt: FormatOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -87,8 +102,10 @@ def extract(
             writer.write_all(result.claims)
             n_papers += len(result.papers)
             n_claims += len(result.claims)
-    err.print(f"{n_claims} claims from {n_papers} papers -> {output}"
-              + (f"; {failed} input(s) failed" if failed else ""))
+    err.print(
+        f"{n_claims} claims from {n_papers} papers -> {output}"
+        + (f"; {failed} input(s) failed" if failed else "")
+    )
     raise typer.Exit(1 if failed else 0)
 
 
@@ -115,13 +132,19 @@ def ingest(
 
 @app.command()
 def export(
-    what: Annotated[Literal["claims", "leaderboards"], typer.Argument(
-        help="claims: every stored claim; leaderboards: one ranked table per "
-             "benchmark, metric and setting")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="a file for claims, a folder "
-                                         "for leaderboards")],
-    benchmark: Annotated[str | None, typer.Option("--benchmark", "-b",
-                                                  help="only this benchmark (name or id)")] = None,
+    what: Annotated[
+        Literal["claims", "leaderboards"],
+        typer.Argument(
+            help="claims: every stored claim; leaderboards: one ranked table per "
+            "benchmark, metric and setting"
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="a file for claims, a folder for leaderboards")
+    ],
+    benchmark: Annotated[
+        str | None, typer.Option("--benchmark", "-b", help="only this benchmark (name or id)")
+    ] = None,
     fmt: Annotated[Literal["csv", "parquet", "jsonl"], typer.Option("--format")] = "csv",
     db: DbOpt = None,
 ) -> None:
@@ -144,14 +167,20 @@ def export(
 
 @app.command()
 def benchmarks(
-    validate: Annotated[bool, typer.Option("--validate", help="check the registry and report "
-                                           "every problem")] = False,
+    validate: Annotated[
+        bool, typer.Option("--validate", help="check the registry and report every problem")
+    ] = False,
 ) -> None:
     """List the benchmark registry (name, id, task, metric, direction, scale).
 
     Example: leaderboard benchmarks --validate
     """
-    from leaderboard.registry import load_benchmarks, load_models, validate_benchmarks, validate_models
+    from leaderboard.registry import (
+        load_benchmarks,
+        load_models,
+        validate_benchmarks,
+        validate_models,
+    )
 
     reg = load_benchmarks()
     if validate:
@@ -163,9 +192,18 @@ def benchmarks(
     table = Table("id", "name", "task", "metric", "direction", "scale", "aliases")
     for b in reg.benchmarks:
         scale = b.scale
-        span = f"{scale.min if scale.min is not None else ''}..{scale.max if scale.max is not None else ''}"
-        table.add_row(b.id, b.name, b.task, b.metric, b.direction,
-                      f"{span} {scale.unit or ''}".strip(), ", ".join(b.aliases))
+        low = "" if scale.min is None else f"{scale.min:g}"
+        high = "" if scale.max is None else f"{scale.max:g}"
+        span = f"{low}..{high}"
+        table.add_row(
+            b.id,
+            b.name,
+            b.task,
+            b.metric,
+            b.direction,
+            f"{span} {scale.unit or ''}".strip(),
+            ", ".join(b.aliases),
+        )
     out.print(table)
 
 
@@ -190,8 +228,9 @@ def show(
 @app.command()
 def stats(
     db: DbOpt = None,
-    leaderboards: Annotated[Path | None, typer.Option(help="folder of exported leaderboards "
-                                                      "to point to")] = None,
+    leaderboards: Annotated[
+        Path | None, typer.Option(help="folder of exported leaderboards to point to")
+    ] = None,
 ) -> None:
     """Summarise the store: papers, claims, benchmarks, top leaderboards.
 
@@ -210,8 +249,12 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=version_callback,
-                                          is_eager=True, help="print the version")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="print the version"
+        ),
+    ] = False,
 ) -> None:
     """leaderboard: claims, leaderboards and audits from ML paper abstracts."""
 

@@ -42,16 +42,22 @@ class IngestReport:
 
     def summary(self) -> str:
         c = self.counts()
-        text = (f"{self.db_path}: {c['files_added']} file(s) added, {c['files_unchanged']} "
-                f"unchanged; {c['papers_new']} new paper(s), {c['papers_seen_before']} seen "
-                f"before; {c['claims_added']} claim(s) added")
+        text = (
+            f"{self.db_path}: {c['files_added']} file(s) added, {c['files_unchanged']} "
+            f"unchanged; {c['papers_new']} new paper(s), {c['papers_seen_before']} seen "
+            f"before; {c['claims_added']} claim(s) added"
+        )
         if self.failed:
             text += f"; {self.failed} file(s) failed"
         return text
 
 
-def ingest_paths(db_path: Path, paths: Iterable[str], fmt: str | None = None,
-                 on_failure: Callable[[FileResult], None] | None = None) -> IngestReport:
+def ingest_paths(
+    db_path: Path,
+    paths: Iterable[str],
+    fmt: str | None = None,
+    on_failure: Callable[[FileResult], None] | None = None,
+) -> IngestReport:
     """Extract and store every input path; report failures and go on."""
     report = IngestReport(db_path=db_path)
     paths = list(paths)
@@ -62,8 +68,9 @@ def ingest_paths(db_path: Path, paths: Iterable[str], fmt: str | None = None,
             on_failure(result)
 
     with Store.open(db_path) as store:
-        run_id = store.begin_run({"inputs": paths, "format": fmt,
-                                  "extractor_version": EXTRACTOR_VERSION})
+        run_id = store.begin_run(
+            {"inputs": paths, "format": fmt, "extractor_version": EXTRACTOR_VERSION}
+        )
         status = "failed"
         try:
             for result in process_paths(paths, fmt):
@@ -71,9 +78,16 @@ def ingest_paths(db_path: Path, paths: Iterable[str], fmt: str | None = None,
                     fail(result)
                     continue
                 try:
-                    report.outcomes.append(store.ingest_source(
-                        result.source, result.sha256, result.fmt, result.papers,
-                        result.claims, run_id))
+                    report.outcomes.append(
+                        store.ingest_source(
+                            result.source,
+                            result.sha256,
+                            result.fmt,
+                            result.papers,
+                            result.claims,
+                            run_id,
+                        )
+                    )
                 except StoreError as exc:
                     result.error = str(exc)
                     fail(result)

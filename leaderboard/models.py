@@ -81,7 +81,7 @@ class Paper(BaseModel):
             abstract=abstract,
             content_hash=content_hash(title, abstract),
             arxiv_id=arxiv_id,
-            **metadata,  # type: ignore[arg-type]
+            **metadata,
         )
 
 

@@ -26,7 +26,7 @@ _MAGNITUDE_WORDS = {
 @lru_cache(maxsize=1)
 def unit_registry() -> Any:
     """Build the registry once per process: pint defaults plus ``units.txt``."""
-    ureg = pint.UnitRegistry(cache_folder=None)
+    ureg: Any = pint.UnitRegistry(cache_folder=None)
     with resources.as_file(resources.files("leaderboard").joinpath("units.txt")) as path:
         ureg.load_definitions(str(path))
     return ureg

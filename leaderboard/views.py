@@ -6,6 +6,7 @@ Nothing here writes to the store; every function opens it read-only.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def _directions() -> dict[str, tuple[str, str]]:
 
 
 def direction_of(benchmark_id: str | None, metric: str | None) -> str:
-    """"higher" or "lower" is better for a benchmark and metric.
+    """ "higher" or "lower" is better for a benchmark and metric.
 
     A metric that is lower-is-better by nature (perplexity, WER, latency, ...) decides
     on its own; otherwise the registry's direction for the benchmark's default metric;
@@ -62,8 +63,9 @@ def export_claims(db_path: Path, output: Path, fmt: str, benchmark: str | None =
     return len(frame)
 
 
-def export_leaderboards(db_path: Path, out_dir: Path, fmt: str,
-                        benchmark: str | None = None) -> list[Path]:
+def export_leaderboards(
+    db_path: Path, out_dir: Path, fmt: str, benchmark: str | None = None
+) -> list[Path]:
     return write_leaderboards(leaderboards_table(db_path, benchmark), out_dir, fmt)  # type: ignore[arg-type]
 
 
@@ -75,23 +77,37 @@ def paper_report(db_path: Path, paper_id: str) -> str | None:
         return None
     paper, sightings, claims = found
     lines = [f"{paper['paper_id']}  {paper['title'] or '(untitled)'}"]
-    meta = [f"{k}: {paper[k]}" for k in ("arxiv_id", "published", "authors_count",
-                                         "organization", "upvotes") if paper.get(k)]
+    meta = [
+        f"{k}: {paper[k]}"
+        for k in ("arxiv_id", "published", "authors_count", "organization", "upvotes")
+        if paper.get(k)
+    ]
     if meta:
         lines.append("  " + "; ".join(meta))
     for s in sightings:
-        lines.append(f"  seen in {s['source']} ({s['source_format']}, paper #{s['paper_index']}, "
-                     f"abstract at {s['abstract_start']}-{s['abstract_end']})")
+        lines.append(
+            f"  seen in {s['source']} ({s['source_format']}, paper #{s['paper_index']}, "
+            f"abstract at {s['abstract_start']}-{s['abstract_end']})"
+        )
     lines.append(f"  {len(claims)} claim(s):")
-    for row in claims.to_dict("records"):
-        what = " ".join(str(x) for x in (row["kind"], row["value_text"],
-                                         row["unit"] or "") if x)
-        fields = ", ".join(f"{k}={row[k]}" for k in ("model", "benchmark", "metric", "baseline",
-                                                     "params", "setting", "qualifier")
-                           if row.get(k) is not None and row.get(k) == row.get(k))
+    for raw in claims.to_dict("records"):
+        row = {k: (None if _missing(v) else v) for k, v in raw.items()}
+        what = " ".join(str(x) for x in (row["kind"], row["value_text"], row["unit"]) if x)
+        fields = ", ".join(
+            f"{k}={row[k]}"
+            for k in ("model", "benchmark", "metric", "baseline", "params", "setting", "qualifier")
+            if row.get(k) is not None
+        )
         lines.append(f"  - [{row['char_start']}:{row['char_end']}] {what}: {fields}")
-        lines.append(f"      \"{row['sentence']}\"")
+        lines.append(f'      "{row["sentence"]}"')
     return "\n".join(lines)
+
+
+def _missing(value: object) -> bool:
+    """pandas gives NaN/NA for missing cells; treat them as None."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
 
 
 def store_summary(db_path: Path, leaderboards_dir: Path | None = None, top: int = 10) -> str:
@@ -107,12 +123,15 @@ def store_summary(db_path: Path, leaderboards_dir: Path | None = None, top: int 
         f"{counts['benchmarks']} benchmarks",
     ]
     if not claims.empty:
-        kinds = claims["kind"].value_counts().to_dict()
+        kinds = {str(k): int(v) for k, v in claims["kind"].value_counts().items()}
         lines.append("  claims by kind: " + ", ".join(f"{k} {kinds[k]}" for k in sorted(kinds)))
     if not boards.empty:
-        sizes = (boards.groupby(["benchmark", "metric", "setting", "unit"], dropna=False)
-                 .size().reset_index(name="n").sort_values(["n", "benchmark"],
-                                                           ascending=[False, True]))
+        sizes = (
+            boards.groupby(["benchmark", "benchmark_id", "metric", "setting", "unit"], dropna=False)
+            .size()
+            .reset_index(name="n")
+            .sort_values(["n", "benchmark"], ascending=[False, True])
+        )
         n_boards = len(sizes)
         lines.append(f"  {n_boards} leaderboards; largest:")
         for row in sizes.head(top).itertuples(index=False):

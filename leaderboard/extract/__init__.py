@@ -13,19 +13,25 @@ from functools import lru_cache
 from leaderboard.extract.benchmarks import RegistryBenchmarkFinder
 from leaderboard.extract.claims import DraftClaim, extract_drafts, with_notes
 from leaderboard.models import Claim, SourcedPaper, make_claim_id
+from leaderboard.registry import default_benchmark_index, default_model_index
 
 EXTRACTOR_VERSION = "0.1.0"
 
 
 @lru_cache(maxsize=1)
 def _default_finder() -> RegistryBenchmarkFinder:
-    try:
-        from leaderboard.registry import default_benchmark_index, default_model_index
-    except ImportError:  # registry not built yet (bootstrap)
-        return RegistryBenchmarkFinder(None)
     models = default_model_index()
     names = frozenset(n for entry in models.registry.models for n in (entry.name, *entry.aliases))
     return RegistryBenchmarkFinder(default_benchmark_index(), names)
+
+
+@lru_cache(maxsize=8192)
+def registry_params(name: str | None) -> float | None:
+    """Published parameters of a named model (the model registry), for plots."""
+    if not name:
+        return None
+    entry = default_model_index().resolve(name)
+    return entry.params if entry is not None else None
 
 
 def extract_claims(abstract: str, title: str | None = None) -> list[DraftClaim]:
@@ -39,20 +45,43 @@ def claims_for(item: SourcedPaper) -> list[Claim]:
     out = []
     for d in extract_claims(paper.abstract, paper.title):
         m = d.mention
-        out.append(Claim(
-            claim_id=make_claim_id(paper.paper_id, m.start, m.end, m.value_text),
-            source=sighting.source, paper_id=paper.paper_id, paper_index=sighting.paper_index,
-            paper_title=paper.title,
-            char_start=sighting.source_offset(m.start),
-            char_end=sighting.source_offset(m.end - 1) + 1,
-            span_start=m.start, span_end=m.end, value_text=m.value_text, kind=d.kind,  # type: ignore[arg-type]
-            value=m.value, value_low=m.value_low, spread=m.spread, unit=d.unit, model=d.model,
-            base_model=d.base_model, params=d.params, active_params=d.active_params,
-            benchmark=d.benchmark, benchmark_id=d.benchmark_id, task=d.task, metric=d.metric,
-            baseline=d.baseline, direction=d.direction, delta_type=d.delta_type,  # type: ignore[arg-type]
-            setting=d.setting, qualifier=d.qualifier, role=d.role,  # type: ignore[arg-type]
-            restated=d.restated, sentence=d.sentence.text, notes=with_notes(d),
-        ))
+        out.append(
+            Claim(
+                claim_id=make_claim_id(paper.paper_id, m.start, m.end, m.value_text),
+                source=sighting.source,
+                paper_id=paper.paper_id,
+                paper_index=sighting.paper_index,
+                paper_title=paper.title,
+                char_start=sighting.source_offset(m.start),
+                char_end=sighting.source_offset(m.end - 1) + 1,
+                span_start=m.start,
+                span_end=m.end,
+                value_text=m.value_text,
+                kind=d.kind,
+                value=m.value,
+                value_low=m.value_low,
+                spread=m.spread,
+                unit=d.unit,
+                model=d.model,
+                base_model=d.base_model,
+                params=d.params,
+                active_params=d.active_params,
+                params_registry=registry_params(d.model) or registry_params(d.base_model),
+                benchmark=d.benchmark,
+                benchmark_id=d.benchmark_id,
+                task=d.task,
+                metric=d.metric,
+                baseline=d.baseline,
+                direction=d.direction,
+                delta_type=d.delta_type,
+                setting=d.setting,
+                qualifier=d.qualifier,
+                role=d.role,
+                restated=d.restated,
+                sentence=d.sentence.text,
+                notes=with_notes(d),
+            )
+        )
     return out
 
 

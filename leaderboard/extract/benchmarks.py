@@ -18,20 +18,47 @@ from leaderboard.extract.sizes import size_from_name
 
 _NAME = r"[A-Z][A-Za-z0-9]*(?:[\-_'’.][A-Za-z0-9]+)*(?:\s(?:\d+(?:\.\d+)?|v\d+|Pro|Hard|Lite))?"
 # "X benchmark/dataset/leaderboard/test set", and the lists before it: "A, B and C datasets"
-_SUFFIXED = re.compile(r"(?<![\w\-])(?P<name>" + _NAME + r")\s+(?:test\s+|evaluation\s+)?"
-                       r"(?:benchmarks?|datasets?|leaderboards?|test\s+sets?|suites?)\b")
+_SUFFIXED = re.compile(
+    r"(?<![\w\-])(?P<name>" + _NAME + r")\s+(?:test\s+|evaluation\s+)?"
+    r"(?:benchmarks?|datasets?|leaderboards?|test\s+sets?|suites?)\b"
+)
 _LIST_BEFORE = re.compile(r"(?P<name>" + _NAME + r")\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)$")
 # "on X" where X is written like a benchmark name (FooQA, Foo-Bench, BarEval, Baz-100)
 _ON = re.compile(r"\b(?:on|in|of)\s+(?:the\s+)?(?P<name>" + _NAME + r")(?![\w\-])")
 _BENCHMARK_SHAPE = re.compile(
     r"(?:QA|VQA|Bench|bench|BENCH|Eval|EVAL|eval|Arena|-Hard|Set|Test|GLUE|MME\S*|"
-    r"-\d+)$|^(?:MM|Super|Long|Human|Math|Code)")
+    r"-\d+)$|^(?:MM|Super|Long|Human|Math|Code)"
+)
 # "(X)" right after a task description: "the zero-shot long video task (Video-MME)"
 _PAREN = re.compile(r"\btasks?\s+\((?P<name>" + _NAME + r")\)")
 
 _NOT_BENCHMARKS = frozenset(
-    """GPU GPUs CPU CPUs TPU TPUs FPGA Transformer Transformers Python Github GitHub English
-    Chinese Hugging Face HuggingFace Arxiv ArXiv PyTorch JAX TensorFlow Processing""".split())
+    [
+        "GPU",
+        "GPUs",
+        "CPU",
+        "CPUs",
+        "TPU",
+        "TPUs",
+        "FPGA",
+        "Transformer",
+        "Transformers",
+        "Python",
+        "Github",
+        "GitHub",
+        "English",
+        "Chinese",
+        "Hugging",
+        "Face",
+        "HuggingFace",
+        "Arxiv",
+        "ArXiv",
+        "PyTorch",
+        "JAX",
+        "TensorFlow",
+        "Processing",
+    ]
+)
 
 
 class RegistryIndex(Protocol):
@@ -43,17 +70,24 @@ class RegistryIndex(Protocol):
 class RegistryBenchmarkFinder(BenchmarkFinder):
     """Registry mentions first; written-form mentions where the registry has none."""
 
-    def __init__(self, index: RegistryIndex | None,
-                 model_names: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, index: RegistryIndex | None, model_names: frozenset[str] = frozenset()
+    ) -> None:
         self._index = index
         self._models = model_names
         self._metric_re = default_lexicon().metric_re
 
     def _plausible(self, name: str) -> bool:
         head = name.split()[0]
-        return not (name in _NOT_BENCHMARKS or name in self._models or head in GENERIC_ACRONYMS
-                    or head.rstrip("s") in GENERIC_ACRONYMS or size_from_name(name)[0]
-                    or self._metric_re.fullmatch(name) or name.lower().endswith("-based"))
+        return not (
+            name in _NOT_BENCHMARKS
+            or name in self._models
+            or head in GENERIC_ACRONYMS
+            or head.rstrip("s") in GENERIC_ACRONYMS
+            or size_from_name(name)[0]
+            or self._metric_re.fullmatch(name)
+            or name.lower().endswith("-based")
+        )
 
     def __call__(self, text: str) -> list[tuple[int, int, str, str | None]]:
         found: list[tuple[int, int, str, str | None]] = []

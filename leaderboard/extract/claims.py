@@ -9,8 +9,11 @@ multipliers are ratios; differences are deltas; levels are scores.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from leaderboard.extract.entities import (
     Name,
@@ -57,93 +60,158 @@ class DraftClaim:
 _B_BY = re.compile(
     r"\bby\s+(?:an?\s+)?(?:(?:average|margin|factor|total)\s+of\s+)?"
     r"(?:up\s*to\s+|upto\s+|about\s+|around\s+|over\s+|more\s+than\s+|nearly\s+|almost\s+|"
-    r"approximately\s+|roughly\s+|at\s+least\s+|~\s?|only\s+|just\s+)?$", re.I)
-_DELTA_NOUN = (r"(?:improvements?|gains?|variations|increases?|boosts?|reductions?|drops?|degradations?|"
-               r"decreases?|speed-?ups?|margins?|advantages?|lead|declines?|cuts?|savings?)")
+    r"approximately\s+|roughly\s+|at\s+least\s+|~\s?|only\s+|just\s+)?$",
+    re.I,
+)
+_DELTA_NOUN = (
+    r"(?:improvements?|gains?|variations|increases?|boosts?|reductions?|drops?|degradations?|"
+    r"decreases?|speed-?ups?|margins?|advantages?|lead|declines?|cuts?|savings?)"
+)
 _B_DELTA_OF = re.compile(
     _DELTA_NOUN + r"\s+(?:\w+\s+){0,2}?(?:of|by|at)\s+(?:only\s+|just\s+|up\s*to\s+|upto\s+|"
-    r"at\s+least\s+|about\s+|around\s+|over\s+|more\s+than\s+|nearly\s+|approximately\s+|~\s?)?$", re.I)
+    r"at\s+least\s+|about\s+|around\s+|over\s+|more\s+than\s+|nearly\s+|approximately\s+|~\s?)?$",
+    re.I,
+)
 _A_DELTA = re.compile(
-    r"^\)?\s*(?:\(\w+\)\s*)?(?:absolute\s+|relative\s+|average\s+|\w+\s+)?" + _DELTA_NOUN +
-    r"|^\)?\s*(?:higher|lower|better|worse|more|less|fewer|smaller|larger)\b", re.I)
+    r"^\)?\s*(?:\(\w+\)\s*)?(?:absolute\s+|relative\s+|average\s+|\w+\s+)?"
+    + _DELTA_NOUN
+    + r"|^\)?\s*(?:higher|lower|better|worse|more|less|fewer|smaller|larger)\b",
+    re.I,
+)
 # "gains (12-38%)", "improvements across benchmarks: up to 28%", "improvements, 3.8 on average"
-_B_DELTA_LEAD = re.compile(_DELTA_NOUN + r"\b[^.;]{0,50}?[:(,]\s*(?:up\s*to\s+|about\s+|~\s?)?$",
-                           re.I)
+_B_DELTA_LEAD = re.compile(
+    _DELTA_NOUN + r"\b[^.;]{0,50}?[:(,]\s*(?:up\s*to\s+|about\s+|~\s?)?$", re.I
+)
 # "reduce a 93% the memory", "accelerating 50% the training": a change verb right before
-_B_CHANGE_VERB = re.compile(r"\b(?:reduc\w*|accelerat\w*|improv\w*|increas\w*|decreas\w*|"
-                            r"cut\w*|boost\w*|lower\w*|rais\w*|shrink\w*)\s+(?:also\s+|a\s+|"
-                            r"up\s*to\s+|about\s+|nearly\s+|approximately\s+)*$", re.I)
+_B_CHANGE_VERB = re.compile(
+    r"\b(?:reduc\w*|accelerat\w*|improv\w*|increas\w*|decreas\w*|"
+    r"cut\w*|boost\w*|lower\w*|rais\w*|shrink\w*)\s+(?:also\s+|a\s+|"
+    r"up\s*to\s+|about\s+|nearly\s+|approximately\s+)*$",
+    re.I,
+)
 # the first number of a pair: "(7% to 33%)", "(69.48 vs. 72.41)"
 _PAIR_A = re.compile(r"^\s*(?:to|vs\.?|versus)\s+[\d.]", re.I)
-_A_RATIO_OF = re.compile(r"^\)?\s*(?:of\s+(?!the\s+(?:time|cases))|as\s+many|as\s+much|the\s+size)",
-                         re.I)
-_B_RATIO_OF = re.compile(r"\b(?:only|merely|just|using|uses|use|requires?|requiring|with)\s+"
-                         r"(?:about\s+|around\s+|~\s?)?\(?<?$", re.I)
+_A_RATIO_OF = re.compile(
+    r"^\)?\s*(?:of\s+(?!the\s+(?:time|cases))|as\s+many|as\s+much|the\s+size)", re.I
+)
+_B_RATIO_OF = re.compile(
+    r"\b(?:only|merely|just|using|uses|use|requires?|requiring|with)\s+"
+    r"(?:about\s+|around\s+|~\s?)?\(?<?$",
+    re.I,
+)
 _SCORE_CONTEXT_B = re.compile(
     r"(?:\bscores?|accuracy|accuracies|\bof|\bachiev\w*|\breach\w*|\bobtain\w*|\battain\w*|"
     r"\bscoring|\bfrom|\bto|\bvs\.?|\bversus|\bat|\bby|\bgets?|\bwith|\bis|\bare|\bwas|\bwere|"
-    r"\bimproves?|\brais\w+|\bboost\w*|\bincreas\w*|\bof\s+only|\(|,|&|\band)\s*$", re.I)
+    r"\bimproves?|\brais\w+|\bboost\w*|\bincreas\w*|\bof\s+only|\(|,|&|\band)\s*$",
+    re.I,
+)
 _LIST_JOIN = re.compile(r"^\s*(?:%|\\%)?\s*(?:,|;|&|and|or|vs\.?|versus|to|,\s*and)\s*$", re.I)
-_SCORE_CUE_B = re.compile(r"(?:\bscores?|accuracy|\bof|\bachiev\w*|\breach\w*|\bobtain\w*|"
-                          r"\battain\w*|\bscoring|\bfrom|\bvs\.?)\s*(?:only\s+|just\s+)?$", re.I)
+_SCORE_CUE_B = re.compile(
+    r"(?:\bscores?|accuracy|\bof|\bachiev\w*|\breach\w*|\bobtain\w*|"
+    r"\battain\w*|\bscoring|\bfrom|\bvs\.?)\s*(?:only\s+|just\s+)?$",
+    re.I,
+)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _LIST_MARKER_B = re.compile(r"(?:^|[\s(;:,])\($|(?:^|[;:.]\s*)$")
 _SETTING_AFTER_HYPHEN = re.compile(r"^-[A-Za-z]")
 _SETUP_PERCENT_A = re.compile(
     r"^\s*(?:compressed|sparse|sparsity|pruned|pruning|masked|masking|quantized|of\s+the\s+time|"
     r"of\s+(?:its|their|the)\s+(?:original\s+)?(?:layers|heads|neurons|weights)\b|"
-    r"of\s+model\s+parameters\)|-)", re.I)
-_HYPOTHESIS_B = re.compile(r"\b(?:hypothesi\w+|needed to|required to|threshold|target of|"
-                           r"is\s+required|must\s+reach)\b", re.I)
+    r"of\s+model\s+parameters\)|-)",
+    re.I,
+)
+_HYPOTHESIS_B = re.compile(
+    r"\b(?:hypothesi\w+|needed to|required to|threshold|target of|"
+    r"is\s+required|must\s+reach)\b",
+    re.I,
+)
 _SETUP_RATIO_A = re.compile(r"^\s*(?:larger|longer|bigger|more)\s+(?:mini-?)?batch", re.I)
 _DATA_SUBJECT_B = re.compile(r"\b(?:training set|dataset|corpus|data set)\b[^.;]*$", re.I)
-_DATA_RATIO_A = re.compile(r"^\s*(?:larger|bigger|more)\s+than\s+(?:the\s+)?(?:\w+\s+){0,3}"
-                           r"(?:dataset|corpus|data)\b", re.I)
+_DATA_RATIO_A = re.compile(
+    r"^\s*(?:larger|bigger|more)\s+than\s+(?:the\s+)?(?:\w+\s+){0,3}"
+    r"(?:dataset|corpus|data)\b",
+    re.I,
+)
 _BUDGET_DURATION_B = re.compile(r"\b(?:for|every|per|each)\s+(?:about\s+|around\s+)?$", re.I)
-_COUNT_A = re.compile(r"^\s*(?:(?!(?:on|in|at|of|for|to|by|from|with|across|over|and|or)\b)"
-                      r"[a-z][\w\-]*\s+){0,2}?(?:tasks?|pixels|benchmarks?|datasets?|languages?|"
-                      r"GPUs?|TPUs?|nodes|samples|examples|instances|instructions|demonstrations|"
-                      r"models|checkpoints|layers|heads|epochs|steps|shots?|directions|images|"
-                      r"videos|hours of|participants|annotators|textbooks|questions|problems|"
-                      r"documents|pairs|categories|classes|domains|subjects|experts|agents|"
-                      r"people|users|queries|prompts|families|sizes|variants|ablations|settings|"
-                      r"evaluations|metrics|criteria|dimensions|types|kinds|levels of)\b")
+_COUNT_A = re.compile(
+    r"^\s*(?:(?!(?:on|in|at|of|for|to|by|from|with|across|over|and|or)\b)"
+    r"[a-z][\w\-]*\s+){0,2}?(?:tasks?|pixels|benchmarks?|datasets?|languages?|"
+    r"GPUs?|TPUs?|nodes|samples|examples|instances|instructions|demonstrations|"
+    r"models|checkpoints|layers|heads|epochs|steps|shots?|directions|images|"
+    r"videos|hours of|participants|annotators|textbooks|questions|problems|"
+    r"documents|pairs|categories|classes|domains|subjects|experts|agents|"
+    r"people|users|queries|prompts|families|sizes|variants|ablations|settings|"
+    r"evaluations|metrics|criteria|dimensions|types|kinds|levels of)\b"
+)
 # An integer followed by an ordinary lower-case word is a count ("100 model runs",
 # "160 different sub-models"); these words may follow a measured number instead.
 _COUNT_WORD_A = re.compile(
     r"^\s+(?!(?:on|in|at|of|for|to|by|from|with|across|over|and|or|vs|versus|than|compared|"
     r"respectively|points?|pts|percent|times|fold|while|when|which|that|after|under|using|"
     r"higher|lower|better|worse|more|less|fewer|improvements?|gains?|absolute|relative|"
-    r"average|on|among|against|within|per|as|is|are|was|were)\b)[a-z]")
-_HYPERPARAM_B = re.compile(r"\b(?:temperatures?|learning\s+rates?|thresholds?|range\s+of|"
-                           r"dropout|weight\s+decay|batch\s+sizes?|k\s*=|lambda|alpha|beta|"
-                           r"budgets?\s+of|seeds?)\b(?:[^.;]|\.\d){0,30}$", re.I)
+    r"average|on|among|against|within|per|as|is|are|was|were)\b)[a-z]"
+)
+_HYPERPARAM_B = re.compile(
+    r"\b(?:temperatures?|learning\s+rates?|thresholds?|range\s+of|"
+    r"dropout|weight\s+decay|batch\s+sizes?|k\s*=|lambda|alpha|beta|"
+    r"budgets?\s+of|seeds?)\b(?:[^.;]|\.\d){0,30}$",
+    re.I,
+)
 _BUDGET_A = re.compile(r"^\s*(?:[a-z]+\s+)?budgets?\b", re.I)
-_METRIC_NOUN_A = re.compile(r"^\s*(?:\)\s*)?(?:points?|pts|BLEU|COMET|ROUGE\S*|F1|EM|accuracy|"
-                            r"mAP|mIoU|AUC|on\s+average|improvements?|gains?)\b", re.I)
+_METRIC_NOUN_A = re.compile(
+    r"^\s*(?:\)\s*)?(?:points?|pts|BLEU|COMET|ROUGE\S*|F1|EM|accuracy|"
+    r"mAP|mIoU|AUC|on\s+average|improvements?|gains?)\b",
+    re.I,
+)
 
 _QUALIFIERS = (
     (re.compile(r"(?:\bup\s*to|\bupto)\s*(?:an?\s+)?$", re.I), "up to"),
     (re.compile(r"(?:\bat\s+least)\s*$", re.I), "at least"),
-    (re.compile(r"(?:\bmore\s+than|\bover|\bexceed\w*|\babove|>|\$>\$|\bbeyond)\s*(?:even\s+)?$",
-                re.I), "more than"),
-    (re.compile(r"(?:\bless\s+than|\bunder|\bbelow|\bfewer\s+than|<|\$<\$|\bwithin(?:\s+mere)?)"
-                r"\s*\(?$", re.I), "less than"),
-    (re.compile(r"(?:\babout|\baround|\bapproximately|\broughly|\bnearly|\balmost|~|\\sim|\bsim|"
-                r"\bapprox\.?)\s*$", re.I), "about"),
-    (re.compile(r"(?:\baverage\s+(?:\w+\s+){0,3}?of|\bon\s+average\s+(?:of\s+)?|\bavg\.?\s+(?:of\s+)?"
-                r"|\baverage|\baveraging)\s*(?:\w+\s+){0,2}?$", re.I), "average"),
+    (
+        re.compile(
+            r"(?:\bmore\s+than|\bover|\bexceed\w*|\babove|>|\$>\$|\bbeyond)\s*(?:even\s+)?$", re.I
+        ),
+        "more than",
+    ),
+    (
+        re.compile(
+            r"(?:\bless\s+than|\bunder|\bbelow|\bfewer\s+than|<|\$<\$|\bwithin(?:\s+mere)?)"
+            r"\s*\(?$",
+            re.I,
+        ),
+        "less than",
+    ),
+    (
+        re.compile(
+            r"(?:\babout|\baround|\bapproximately|\broughly|\bnearly|\balmost|~|\\sim|\bsim|"
+            r"\bapprox\.?)\s*$",
+            re.I,
+        ),
+        "about",
+    ),
+    (
+        re.compile(
+            r"(?:\baverage\s+(?:\w+\s+){0,3}?of|\bon\s+average\s+(?:of\s+)?|\bavg\.?\s+(?:of\s+)?"
+            r"|\baverage|\baveraging)\s*(?:\w+\s+){0,2}?$",
+            re.I,
+        ),
+        "average",
+    ),
 )
-_AVERAGE_A = re.compile(r"^\s*(?:\S+\s+){0,4}?(?:on\s+average|in\s+average|averaged|avg\.?)\b",
-                        re.I)
+_AVERAGE_A = re.compile(
+    r"^\s*(?:\S+\s+){0,4}?(?:on\s+average|in\s+average|averaged|avg\.?)\b", re.I
+)
 _BASELINE_CUE = re.compile(
     r"\b(?:than|over|compared\s+(?:to|with)|comparable\s+(?:\w+\s+)?(?:to|with)|relative\s+to|"
     r"against|vs\.?|versus|outperform\w*|"
     r"surpass\w*|beat\w*|beating|exceed\w*|with\s+respect\s+to|in\s+comparison\s+(?:to|with))\s+",
-    re.I)
+    re.I,
+)
 _BASELINE_STOP = re.compile(
     r"\s+(?:by|on|in|across|at|with|while|using|for|and\s+(?:achiev|reach|obtain)|which|that|"
-    r"when|as|of\s+\d|under|through|without)\b|[,;:.(]\s|[,;:]|\s\(|\.$", re.I)
+    r"when|as|of\s+\d|under|through|without)\b|[,;:.(]\s|[,;:]|\s\(|\.$",
+    re.I,
+)
 _SUBJECT_VERB = re.compile(
     r"^\s*(?:\([^)]*\)\s*)?(?:,[^,]*,\s*)?(?:also\s+|further\s+|even\s+|still\s+|consistently\s+|"
     r"significantly\s+|can\s+|could\s+|only\s+|now\s+|then\s+)*(?:achiev|reach|obtain|attain|"
@@ -151,31 +219,48 @@ _SUBJECT_VERB = re.compile(
     r"requir|reduc|cut|boost|run|is|are|was|were|has|have|provid|gets?|scor|establish|set|"
     r"perform|represent|trains?|converg|uses?|using|needs?|consum|leads?|enabl|ranks?|"
     r"accelerat|compress|process|generat|increas|speed|sav|retain|maintain|preserv|recover|"
-    r"surpass|attain|lower|gain|record|push|bring|narrow|close|produc|approach)", re.I)
+    r"surpass|attain|lower|gain|record|push|bring|narrow|close|produc|approach)",
+    re.I,
+)
 # A subject that is a kind of system rather than a name: "existing TTT methods",
 # "current long context LLMs", "standard training" (a baseline described in words).
 _GENERIC_SUBJECT = re.compile(
     r"^\s*(?:[A-Z]\w+,\s+)?(?:the\s+|even\s+)?(?P<np>(?:existing|current|previous|prior|standard|"
     r"conventional|traditional|vanilla|original|small|larger?|human|untrained)\s+"
     r"(?:[\w\-]+\s+){0,3}?(?:models?|methods?|approaches|LLMs|systems|training|baselines?|"
-    r"annotators|humans|experts|studies|works))\b", re.I)
+    r"annotators|humans|experts|studies|works))\b",
+    re.I,
+)
 _BASE_MODEL_CUE = re.compile(
     r"\b(?:on|with|from|based\s+on|built\s+on|fine-?tun\w+\s+(?:from|on)|applied\s+to|"
-    r"initiali[sz]ed\s+(?:from|with)|for)\s+(?:the\s+|a\s+)?$", re.I)
-_HUMAN_RE = re.compile(r"\b(?:human(?:s| annotators| experts| raters| evaluators)?|"
-                       r"annotators|experts|crowd\s*workers|people)\b", re.I)
-_OUR_RE = re.compile(r"\b(?:our|we|proposed|this\s+(?:method|approach|model|framework|work|"
-                     r"system|technique)|the\s+(?:method|approach|model|framework|resulting)|"
-                     r"it|its)\b", re.I)
+    r"initiali[sz]ed\s+(?:from|with)|for)\s+(?:the\s+|a\s+)?$",
+    re.I,
+)
+_HUMAN_RE = re.compile(
+    r"\b(?:human(?:s| annotators| experts| raters| evaluators)?|"
+    r"annotators|experts|crowd\s*workers|people)\b",
+    re.I,
+)
+_OUR_RE = re.compile(
+    r"\b(?:our|we|proposed|this\s+(?:method|approach|model|framework|work|"
+    r"system|technique)|the\s+(?:method|approach|model|framework|resulting)|"
+    r"it|its)\b",
+    re.I,
+)
 _SETTING_RES = (
     re.compile(r"\b(?:\d+|zero|one|few|two|three|five)[- ]shot\b", re.I),
     re.compile(r"\bpass@\d+\b"),
     re.compile(r"\b\d+-bit\b|\bINT[248]\b|\bFP(?:8|16)\b"),
-    re.compile(r"\b\d+[Kk]\s+context(?:\s+length)?\b|\bcontexts?\s+as\s+long\s+as\s+\d+[Kk]\s+tokens"),
+    re.compile(
+        r"\b\d+[Kk]\s+context(?:\s+length)?\b|\bcontexts?\s+as\s+long\s+as\s+\d+[Kk]\s+tokens"
+    ),
 )
-_TASK_RE = re.compile(r"\b(?:on|in|for)\s+(?:the\s+)?((?:[a-z][\w\-]*\s+){0,3}?"
-                      r"(?:tasks?|QA|question answering|reasoning|generation|translation|"
-                      r"summarization|code completion|classification|retrieval))\b", re.I)
+_TASK_RE = re.compile(
+    r"\b(?:on|in|for)\s+(?:the\s+)?((?:[a-z][\w\-]*\s+){0,3}?"
+    r"(?:tasks?|QA|question answering|reasoning|generation|translation|"
+    r"summarization|code completion|classification|retrieval))\b",
+    re.I,
+)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 
 
@@ -201,36 +286,81 @@ def _sentence_of(sentences: tuple[Sentence, ...], pos: int) -> Sentence:
 
 def _clause_before(text: str, start: int, sent: Sentence) -> str:
     """Text of the sentence before ``start``, from the last clause break."""
-    head = text[sent.start:start]
+    head = text[sent.start : start]
     cut = max(head.rfind("; "), head.rfind(": "))
-    return head[cut + 2:] if cut >= 0 else head
+    return head[cut + 2 :] if cut >= 0 else head
 
 
 def _after(text: str, end: int, sent: Sentence, n: int = 80) -> str:
-    return text[end:min(sent.end, end + n)]
+    return text[end : min(sent.end, end + n)]
 
 
-_DURATIONS = frozenset({"ms", "milliseconds", "seconds", "secs", "sec", "s", "minutes", "mins",
-                        "min", "hours", "hrs", "hr", "days", "weeks", "A100 GPU hours",
-                        "GPU hours", "GPU-hours", "accelerator hours", "accelerator-hours"})
+_DURATIONS = frozenset(
+    {
+        "ms",
+        "milliseconds",
+        "seconds",
+        "secs",
+        "sec",
+        "s",
+        "minutes",
+        "mins",
+        "min",
+        "hours",
+        "hrs",
+        "hr",
+        "days",
+        "weeks",
+        "A100 GPU hours",
+        "GPU hours",
+        "GPU-hours",
+        "accelerator hours",
+        "accelerator-hours",
+    }
+)
 
 #: What a number written with a resource unit measures.
-_UNIT_METRICS = {"GB": "memory", "MB": "model size", "kB": "memory", "KB": "memory",
-                 "W": "power", "tokens/s": "throughput", "FLOPs": "compute", "flops": "compute",
-                 "Petaflops": "throughput", "PFLOPs": "throughput", "TFLOPs": "throughput",
-                 "words": "output length"}
+_UNIT_METRICS = {
+    "GB": "memory",
+    "MB": "model size",
+    "kB": "memory",
+    "KB": "memory",
+    "W": "power",
+    "tokens/s": "throughput",
+    "FLOPs": "compute",
+    "flops": "compute",
+    "Petaflops": "throughput",
+    "PFLOPs": "throughput",
+    "TFLOPs": "throughput",
+    "words": "output length",
+}
 
 #: Metrics of cost and size: measured on a system, not on a benchmark.
-EFFICIENCY_METRICS = frozenset({"speed", "latency", "throughput", "memory", "compute", "energy efficiency",
-                                "parameters", "model size", "training data", "tokens", "cost",
-                                "power", "training time"})
+EFFICIENCY_METRICS = frozenset(
+    {
+        "speed",
+        "latency",
+        "throughput",
+        "memory",
+        "compute",
+        "energy efficiency",
+        "parameters",
+        "model size",
+        "training data",
+        "tokens",
+        "cost",
+        "power",
+        "training time",
+    }
+)
 
 #: A bare number with no reading of its own: a claim only as part of a list of claims.
 WEAK = "weak"
 
 
-def _classify(m: NumberMention, before: str, after: str, lex: Lexicon,
-              sentence_head: str) -> str | None:
+def _classify(
+    m: NumberMention, before: str, after: str, lex: Lexicon, sentence_head: str
+) -> str | None:
     """The kind of a number (score/delta/ratio), or None when it is not a claim."""
     unit = m.unit
     if _HYPOTHESIS_B.search(before[-60:]) or _BUDGET_A.match(after):
@@ -240,8 +370,9 @@ def _classify(m: NumberMention, before: str, after: str, lex: Lexicon,
     if unit in ("parameter", "parameters", "params", "tokens"):
         return None
     if unit in ("x", "orders of magnitude"):
-        if _SETUP_RATIO_A.match(after) or (_DATA_SUBJECT_B.search(before)
-                                            and _DATA_RATIO_A.match(after)):
+        if _SETUP_RATIO_A.match(after) or (
+            _DATA_SUBJECT_B.search(before) and _DATA_RATIO_A.match(after)
+        ):
             return None
         if _DATA_SUBJECT_B.search(before[-40:]) and re.match(r"^\s*(?:larger|bigger)", after):
             return None
@@ -260,22 +391,40 @@ def _classify(m: NumberMention, before: str, after: str, lex: Lexicon,
             return None
         if _HYPERPARAM_B.search(before):
             return None
-        if not (_METRIC_NOUN_A.match(after) or lex.metric_re.match(after.lstrip())
-                or _SCORE_CONTEXT_B.search(before)):
+        if not (
+            _METRIC_NOUN_A.match(after)
+            or lex.metric_re.match(after.lstrip())
+            or _SCORE_CONTEXT_B.search(before)
+        ):
             return WEAK
-        if is_int and not (_METRIC_NOUN_A.match(after) or _B_BY.search(before)
-                           or re.search(r"(?:scores?|accuracy)\s+(?:of\s+)?$", before, re.I)
-                           or re.search(r"\b(?:from|to|vs\.?)\s*$", before)):
+        if is_int and not (
+            _METRIC_NOUN_A.match(after)
+            or _B_BY.search(before)
+            or re.search(r"(?:scores?|accuracy)\s+(?:of\s+)?$", before, re.I)
+            or re.search(r"\b(?:from|to|vs\.?)\s*$", before)
+        ):
             return WEAK
-    if unit in ("hours", "days", "weeks", "months", "minutes", "mins", "seconds") and \
-            _BUDGET_DURATION_B.search(before):
+    if unit in (
+        "hours",
+        "days",
+        "weeks",
+        "months",
+        "minutes",
+        "mins",
+        "seconds",
+    ) and _BUDGET_DURATION_B.search(before):
         return None
-    if unit == "%" and (_A_RATIO_OF.match(after) or (
-            _B_RATIO_OF.search(before) and re.match(r"^\)?\s*of\b", after))):
+    if unit == "%" and (
+        _A_RATIO_OF.match(after) or (_B_RATIO_OF.search(before) and re.match(r"^\)?\s*of\b", after))
+    ):
         return "ratio"
-    if (_B_BY.search(before) or _B_DELTA_OF.search(before) or _A_DELTA.match(after)
-            or (_B_DELTA_LEAD.search(sentence_head) and not _PAIR_A.match(after))
-            or _B_CHANGE_VERB.search(before)):
+    if (
+        _B_BY.search(before)
+        or _B_DELTA_OF.search(before)
+        or _A_DELTA.match(after)
+        or (_B_DELTA_LEAD.search(sentence_head) and not _PAIR_A.match(after))
+        or _B_CHANGE_VERB.search(before)
+    ):
         if unit in ("GB", "MB", "kB") and not _B_BY.search(before) and not _A_DELTA.match(after):
             return "score"
         return "delta"
@@ -350,8 +499,9 @@ def _delta_type(m: NumberMention, before: str, after: str) -> str | None:
 
 
 def _clean_phrase(phrase: str) -> str | None:
-    phrase = re.sub(r"^(?:the|a|an|all|other|existing|several|many|most)\s+", "", phrase.strip(),
-                    flags=re.I)
+    phrase = re.sub(
+        r"^(?:the|a|an|all|other|existing|several|many|most)\s+", "", phrase.strip(), flags=re.I
+    )
     phrase = phrase.strip(" ,;:.()")
     if not phrase or len(phrase) > 80 or re.match(r"^\d", phrase):
         return None
@@ -361,21 +511,22 @@ def _clean_phrase(phrase: str) -> str | None:
 def _baseline(text: str, sent: Sentence, m: NumberMention) -> str | None:
     """The reference named after "than/over/compared to/outperforms ... by"."""
     clause_start = sent.start
-    window = text[clause_start:sent.end]
+    window = text[clause_start : sent.end]
     rel = m.start - clause_start
     best: tuple[int, str] | None = None
     for cue in _BASELINE_CUE.finditer(window):
         start = cue.end()
         stop = _BASELINE_STOP.search(window, start)
-        phrase = window[start:stop.start() if stop else len(window)]
+        phrase = window[start : stop.start() if stop else len(window)]
         cleaned = _clean_phrase(phrase)
         if not cleaned or re.match(r"^(?:the\s+)?(?:\d|ten|two|three|twice|half)", phrase):
             continue
         # prefer a cue right after the number ("(7% to 33%) over the initial model"),
         # then the nearest before it, then the first after it
         tail_rel = m.tail_end - clause_start
-        if cue.start() >= rel and re.fullmatch(r"[\s%\\\w.]{0,4}(?:\s*to\s*[\d.]+%?)?\)?\s*",
-                                                 window[tail_rel:cue.start()]):
+        if cue.start() >= rel and re.fullmatch(
+            r"[\s%\\\w.]{0,4}(?:\s*to\s*[\d.]+%?)?\)?\s*", window[tail_rel : cue.start()]
+        ):
             distance = -1
         elif cue.start() < rel:
             distance = rel - cue.start()
@@ -387,41 +538,65 @@ def _baseline(text: str, sent: Sentence, m: NumberMention) -> str | None:
 
 
 def _names_in(p: _Paper, sent: Sentence) -> list[Name]:
-    return [Name(n.start + sent.start, n.end + sent.start, n.text)
-            for n in find_names(sent.text, p.known)]
+    return [
+        Name(n.start + sent.start, n.end + sent.start, n.text)
+        for n in find_names(sent.text, p.known)
+    ]
 
 
 def _is_benchmark_name(name: str, benchmarks: list[tuple[int, int, str, str | None]]) -> bool:
     return any(name == b[2] or name in b[2] for b in benchmarks)
 
 
-def _subject(p: _Paper, sent: Sentence, m: NumberMention, names: list[Name],
-             benchmarks: list[tuple[int, int, str, str | None]]) -> tuple[str | None, str | None]:
+def _subject(
+    p: _Paper,
+    sent: Sentence,
+    m: NumberMention,
+    names: list[Name],
+    benchmarks: list[tuple[int, int, str, str | None]],
+) -> tuple[str | None, str | None]:
     """(model, base_model): the named subject of the clause holding the number."""
     text = p.text
     clause = _clause_before(text, m.start, sent)
     clause_start = m.start - len(clause)
-    candidates = [n for n in names if clause_start <= n.start < m.start
-                  and not _is_benchmark_name(n.text, benchmarks)]
+    candidates = [
+        n
+        for n in names
+        if clause_start <= n.start < m.start and not _is_benchmark_name(n.text, benchmarks)
+    ]
     base = None
     for n in names:
-        pre = text[max(sent.start, n.start - 40):n.start]
-        if _BASE_MODEL_CUE.search(pre) and not _is_benchmark_name(n.text, benchmarks) and (
-                size_from_name(n.text)[0] or n.start < m.start):
+        pre = text[max(sent.start, n.start - 40) : n.start]
+        if (
+            _BASE_MODEL_CUE.search(pre)
+            and not _is_benchmark_name(n.text, benchmarks)
+            and (size_from_name(n.text)[0] or n.start < m.start)
+        ):
             base = base or n.text
     for n in candidates:
-        pre = text[max(sent.start, n.start - 60):n.start]
+        pre = text[max(sent.start, n.start - 60) : n.start]
         if _BASELINE_CUE.search(pre[-35:] + " ") and re.search(
-                r"(?:than|over|to|with|against|vs\.?|versus|outperform\w*|surpass\w*|beat\w*|"
-                r"exceed\w*)\s+(?:\S+\s+){0,4}$", pre, re.I):
+            r"(?:than|over|to|with|against|vs\.?|versus|outperform\w*|surpass\w*|beat\w*|"
+            r"exceed\w*)\s+(?:\S+\s+){0,4}$",
+            pre,
+            re.I,
+        ):
             continue
-        if _BASE_MODEL_CUE.search(pre) or re.search(r"\b(?:such as|like|including|e\.g\.)\s+"
-                                                    r"(?:\S+\s+){0,2}$", pre, re.I):
+        if _BASE_MODEL_CUE.search(pre) or re.search(
+            r"\b(?:such as|like|including|e\.g\.)\s+"
+            r"(?:\S+\s+){0,2}$",
+            pre,
+            re.I,
+        ):
             continue
-        after_name = text[n.end:m.start]
+        after_name = text[n.end : m.start]
         introduced = re.search(r"\b(?:propos|introduc|present)\w*\s+(?:\(\w+\)\s*)?$", pre)
-        if (_SUBJECT_VERB.match(after_name) or n.text == p.system or introduced
-                or re.match(r"^\s*(?:\([^)]*\)\s*)?,\s*(?:which|that|a|an)\b", after_name)):
+        if (
+            _SUBJECT_VERB.match(after_name)
+            or n.text == p.system
+            or introduced
+            or re.match(r"^\s*(?:\([^)]*\)\s*)?,\s*(?:which|that|a|an)\b", after_name)
+        ):
             return n.text, (base if base != n.text else None)
     generic = _GENERIC_SUBJECT.match(clause)
     if generic:
@@ -437,12 +612,15 @@ def _subject(p: _Paper, sent: Sentence, m: NumberMention, names: list[Name],
 # and prompting keep the base model's count.
 _SIZE_CHANGING = re.compile(
     r"\b(?:prun\w+|distill\w*|sparsif\w+|(?:reduc\w*|cut\w*|decreas\w*)\s+(?:\w+\s+){0,4}?"
-    r"(?:parameters|model\s+size)|fewer\s+parameters|tensor\s+networks?)\b", re.I)
+    r"(?:parameters|model\s+size)|fewer\s+parameters|tensor\s+networks?)\b",
+    re.I,
+)
 _NAME_PAREN_SIZE = re.compile(r"[\w\-]\s*\($")
 
 
-def _sentence_sizes(sent: Sentence, subject: str | None = None,
-                    not_owners: frozenset[str] = frozenset()) -> set[float]:
+def _sentence_sizes(
+    sent: Sentence, subject: str | None = None, not_owners: frozenset[str] = frozenset()
+) -> set[float]:
     """Distinct parameter sizes stated in prose in a sentence, except sizes that belong
     to another name: a name's own tail ("LLaMA2 7B"), a gloss ("RT-2-X (55B)") or a
     description ("PairRM with only 0.4B parameters")."""
@@ -451,22 +629,27 @@ def _sentence_sizes(sent: Sentence, subject: str | None = None,
     for z in find_sizes(text):
         if not z.params:
             continue
-        before = text[max(0, z.start - 40):z.start]
-        if _NAME_PAREN_SIZE.search(text[max(0, z.start - 3):z.start]):
+        before = text[max(0, z.start - 40) : z.start]
+        if _NAME_PAREN_SIZE.search(text[max(0, z.start - 3) : z.start]):
             continue
         if re.search(r"[A-Za-z][\w\-.]*[A-Z0-9][\w\-.]*\s$", before) and not re.search(
-                r"\b(?:a|an|the|of|our|its|with|to|at|only|from)\s$", before):
+            r"\b(?:a|an|the|of|our|its|with|to|at|only|from)\s$", before
+        ):
             continue  # "LLaMA2 7B": the size ends a model name
-        owner = re.search(r"([A-Z][\w\-]*[A-Z0-9][\w\-]*)\s+(?:with|of|has|having)\s+"
-                          r"(?:only\s+|just\s+|about\s+)?$", before)
+        owner = re.search(
+            r"([A-Z][\w\-]*[A-Z0-9][\w\-]*)\s+(?:with|of|has|having)\s+"
+            r"(?:only\s+|just\s+|about\s+)?$",
+            before,
+        )
         if owner and subject and owner.group(1) != subject and owner.group(1) not in not_owners:
             continue
         out.add(z.params)
     return out
 
 
-def _evaluated_name_sizes(text: str, sent: Sentence, names: list[Name],
-                          m: NumberMention) -> set[float]:
+def _evaluated_name_sizes(
+    text: str, sent: Sentence, names: list[Name], m: NumberMention
+) -> set[float]:
     """Sizes in the names of models the sentence evaluates ("on Llama2-70B", "with
     Zephy-7B model", "fine-tuning LLaMA2-7B"), not of models it compares against."""
     out = set()
@@ -474,10 +657,14 @@ def _evaluated_name_sizes(text: str, sent: Sentence, names: list[Name],
         total, _ = size_from_name(n.text)
         if not total:
             continue
-        pre = text[max(sent.start, n.start - 60):n.start]
-        if re.search(r"\b(?:than|over|against|vs\.?|versus|outperform\w*|surpass\w*|beat\w*|"
-                     r"exceed\w*|such\s+as|like|including|e\.g\.,?|compared\s+(?:to|with)|"
-                     r"comparable\s+(?:\w+\s+)?(?:to|with))\s+(?:\S+\s+){0,4}$", pre, re.I):
+        pre = text[max(sent.start, n.start - 60) : n.start]
+        if re.search(
+            r"\b(?:than|over|against|vs\.?|versus|outperform\w*|surpass\w*|beat\w*|"
+            r"exceed\w*|such\s+as|like|including|e\.g\.,?|compared\s+(?:to|with)|"
+            r"comparable\s+(?:\w+\s+)?(?:to|with))\s+(?:\S+\s+){0,4}$",
+            pre,
+            re.I,
+        ):
             continue
         out.add(total)
     return out
@@ -496,9 +683,15 @@ def _norm_name(s: str) -> str:
     return re.sub(r"[^a-z0-9]", "", s.lower())
 
 
-def _params_for(model: str | None, base: str | None, p: _Paper, sent: Sentence,
-                m: NumberMention, names: list[Name],
-                benchmarks: frozenset[str] = frozenset()) -> tuple[float | None, float | None]:
+def _params_for(
+    model: str | None,
+    base: str | None,
+    p: _Paper,
+    sent: Sentence,
+    m: NumberMention,
+    names: list[Name],
+    benchmarks: frozenset[str] = frozenset(),
+) -> tuple[float | None, float | None]:
     """Parameters of the system a claim is about: the size in its own name, the one
     size its sentence states for it, the one evaluated model its sentence names, the
     size the abstract declares for the paper's system, or its base model's size
@@ -528,8 +721,9 @@ def _params_for(model: str | None, base: str | None, p: _Paper, sent: Sentence,
     return None, None
 
 
-def _declared_system_size(text: str, system: str | None,
-                          sentences: tuple[Sentence, ...]) -> tuple[float | None, float | None]:
+def _declared_system_size(
+    text: str, system: str | None, sentences: tuple[Sentence, ...]
+) -> tuple[float | None, float | None]:
     """The size the abstract states for its own system: "X is a 7B-parameter model",
     "we introduce X, a 3.8-billion-parameter ...", or one size stated for "our model"."""
     candidates: list[float] = []
@@ -539,8 +733,9 @@ def _declared_system_size(text: str, system: str | None,
         sizes = _sentence_sizes(s, system)
         if len({z.params for z in find_sizes(s.text) if z.params}) > 1:
             continue  # several sizes in one sentence: none of them is "the" size
-        if len(sizes) == 1 and re.search(r"\b(?:parameters?|params|model|LLM|SLM|LM|VLA|VLM)\b",
-                                         s.text):
+        if len(sizes) == 1 and re.search(
+            r"\b(?:parameters?|params|model|LLM|SLM|LM|VLA|VLM)\b", s.text
+        ):
             candidates.append(next(iter(sizes)))
     actives = find_active(text)
     active = actives[0].active_params if len({a.active_params for a in actives}) == 1 else None
@@ -549,19 +744,23 @@ def _declared_system_size(text: str, system: str | None,
     return None, active
 
 
-def _benchmarks_in(sent: Sentence, finder: BenchmarkFinder) -> list[tuple[int, int, str, str | None]]:
-    return [(s + sent.start, e + sent.start, surface, bid) for s, e, surface, bid in
-            finder(sent.text)]
+def _benchmarks_in(
+    sent: Sentence, finder: BenchmarkFinder
+) -> list[tuple[int, int, str, str | None]]:
+    return [
+        (s + sent.start, e + sent.start, surface, bid) for s, e, surface, bid in finder(sent.text)
+    ]
 
 
-def _pick_benchmark(m: NumberMention, sent: Sentence,
-                    bms: list[tuple[int, int, str, str | None]], text: str) -> tuple[str, str | None] | None:
+def _pick_benchmark(
+    m: NumberMention, sent: Sentence, bms: list[tuple[int, int, str, str | None]], text: str
+) -> tuple[str, str | None] | None:
     """The benchmark a number is measured on: after it in its clause ("86.81% on GSM8k"),
     else the nearest before it in the sentence."""
     if not bms:
         return None
     after = [b for b in bms if b[0] >= m.end]
-    after = [b for b in after if not re.search(r"[;]|\bwhile\b|\bwhereas\b", text[m.end:b[0]])]
+    after = [b for b in after if not re.search(r"[;]|\bwhile\b|\bwhereas\b", text[m.end : b[0]])]
     if after and after[0][0] - m.end <= 60:
         b = after[0]
         return b[2], b[3]
@@ -589,8 +788,9 @@ class BenchmarkFinder:
         raise NotImplementedError  # pragma: no cover - interface
 
 
-def extract_drafts(abstract: str, title: str | None, finder: BenchmarkFinder,
-                   lex: Lexicon | None = None) -> list[DraftClaim]:
+def extract_drafts(
+    abstract: str, title: str | None, finder: BenchmarkFinder, lex: Lexicon | None = None
+) -> list[DraftClaim]:
     """All claims of one abstract, in text order (pure: same input, same output)."""
     lex = lex or default_lexicon()
     sentences = tuple(split_sentences(abstract))
@@ -608,14 +808,21 @@ def extract_drafts(abstract: str, title: str | None, finder: BenchmarkFinder,
         sent = _sentence_of(sentences, m.start)
         before = _clause_before(abstract, m.start, sent)
         after = _after(abstract, m.tail_end, sent)
-        kind = _classify(m, before, after, lex, abstract[sent.start:m.start])
+        kind = _classify(m, before, after, lex, abstract[sent.start : m.start])
         if kind is None or kind == WEAK:
             drafts.append(None)
             if kind == WEAK:
                 rejected_bare.append(i)
             continue
-        drafts.append(DraftClaim(mention=m, sentence=sent, kind=kind, unit=m.unit,
-                                 cue=kind != "score" or bool(_SCORE_CUE_B.search(before))))
+        drafts.append(
+            DraftClaim(
+                mention=m,
+                sentence=sent,
+                kind=kind,
+                unit=m.unit,
+                cue=kind != "score" or bool(_SCORE_CUE_B.search(before)),
+            )
+        )
     _propagate_lists(abstract, mentions, drafts, rejected_bare)
     out: list[DraftClaim] = []
     for d in drafts:
@@ -637,21 +844,28 @@ def extract_drafts(abstract: str, title: str | None, finder: BenchmarkFinder,
 
 _LIST_GAP = re.compile(
     r"^\s*(?:%|\\%)?\s*(?:\((?:\w+\s+){0,3})?(?:[^\s,;]+\s*){0,6}?\s*"
-    r"(?:,\s*and|,|;|and|&|or)?\s*(?:and\s+)?$", re.I)
-_LIST_GAP_STOP = re.compile(r"\b(?:while|but|whereas|which|with|achiev\w*|outperform\w*|surpass\w*|"
-                            r"reduc\w*|using|uses|requir\w*|compared|than|over|vs\.?|versus|to|"
-                            r"from)\b", re.I)
+    r"(?:,\s*and|,|;|and|&|or)?\s*(?:and\s+)?$",
+    re.I,
+)
+_LIST_GAP_STOP = re.compile(
+    r"\b(?:while|but|whereas|which|with|achiev\w*|outperform\w*|surpass\w*|"
+    r"reduc\w*|using|uses|requir\w*|compared|than|over|vs\.?|versus|to|"
+    r"from)\b",
+    re.I,
+)
 
 
-def _propagate_lists(text: str, mentions: list[NumberMention], drafts: list[DraftClaim | None],
-                     rejected: list[int]) -> None:
+def _propagate_lists(
+    text: str, mentions: list[NumberMention], drafts: list[DraftClaim | None], rejected: list[int]
+) -> None:
     """Numbers coordinated in a list ("by 4.8% and 14%", "4.2, 11.0, and 4.0 improvements",
     "0.3% of the data and 23% trainable parameters") share the reading of the neighbour
     whose kind a cue decided: a bare number joins the list, a default score takes the
     neighbour's delta or ratio reading."""
+
     def joined(i: int, j: int) -> bool:
         a, b = (mentions[i], mentions[j]) if i < j else (mentions[j], mentions[i])
-        gap = text[a.tail_end:b.start]
+        gap = text[a.tail_end : b.start]
         return bool(_LIST_GAP.match(gap)) and not _LIST_GAP_STOP.search(gap)
 
     changed = True
@@ -667,24 +881,40 @@ def _propagate_lists(text: str, mentions: list[NumberMention], drafts: list[Draf
                 n = mentions[j]
                 if not joined(i, j):
                     continue
-                if current is None and i in rejected and (n.unit == m.unit
-                                                          or n.unit in ("points", None)):
-                    drafts[i] = DraftClaim(mention=m, sentence=neighbour.sentence,
-                                           kind=neighbour.kind,
-                                           unit=n.unit if n.unit == "points" else m.unit)
+                if (
+                    current is None
+                    and i in rejected
+                    and (n.unit == m.unit or n.unit in ("points", None))
+                ):
+                    drafts[i] = DraftClaim(
+                        mention=m,
+                        sentence=neighbour.sentence,
+                        kind=neighbour.kind,
+                        unit=n.unit if n.unit == "points" else m.unit,
+                    )
                     changed = True
                     break
-                if (current is not None and current.kind == "score" and neighbour.kind != "score"
-                        and m.unit == n.unit and not current.cue
-                        and not _PAIR_A.match(text[m.tail_end:m.tail_end + 12])):
+                if (
+                    current is not None
+                    and current.kind == "score"
+                    and neighbour.kind != "score"
+                    and m.unit == n.unit
+                    and not current.cue
+                    and not _PAIR_A.match(text[m.tail_end : m.tail_end + 12])
+                ):
                     current.kind = neighbour.kind
                     current.cue = True
                     changed = True
                     break
 
 
-def _fill(d: DraftClaim, p: _Paper, names: list[Name],
-          bms: list[tuple[int, int, str, str | None]], lex: Lexicon) -> None:
+def _fill(
+    d: DraftClaim,
+    p: _Paper,
+    names: list[Name],
+    bms: list[tuple[int, int, str, str | None]],
+    lex: Lexicon,
+) -> None:
     m, sent, text = d.mention, d.sentence, p.text
     before = _clause_before(text, m.start, sent)
     after = _after(text, m.tail_end, sent)
@@ -696,13 +926,19 @@ def _fill(d: DraftClaim, p: _Paper, names: list[Name],
     task = _TASK_RE.search(after[:60])
     d.task = task.group(1) if task else None
     bench = _pick_benchmark(m, sent, bms, text)
-    if bench and d.metric in EFFICIENCY_METRICS and not re.match(
-            r"^\W*(?:\w+\s+){0,3}?(?:on|in)\s+(?:the\s+)?" + re.escape(bench[0]), after):
+    if (
+        bench
+        and d.metric in EFFICIENCY_METRICS
+        and not re.match(
+            r"^\W*(?:\w+\s+){0,3}?(?:on|in)\s+(?:the\s+)?" + re.escape(bench[0]), after
+        )
+    ):
         bench = None  # a cost is not measured "on" a benchmark unless the text says so
     if bench:
         d.benchmark, d.benchmark_id = bench
-    if d.kind != "score" or re.search(r"\b(?:vs\.?|versus|compared|than|over|against)\b",
-                                      sent.text):
+    if d.kind != "score" or re.search(
+        r"\b(?:vs\.?|versus|compared|than|over|against)\b", sent.text
+    ):
         d.baseline = _baseline(text, sent, m)
     model, base = _subject(p, sent, m, names, bms)
     if model and _HUMAN_RE.fullmatch(model or ""):
@@ -710,23 +946,42 @@ def _fill(d: DraftClaim, p: _Paper, names: list[Name],
     d.model, d.base_model = model, base
     if model is None and _HUMAN_RE.search(before[-60:]):
         human = _HUMAN_RE.search(before[-60:])
-        d.model = before[-60:][max(0, human.start() - 20 if human else 0):human.end() if human else 0].strip() or None
+        d.model = (
+            before[-60:][
+                max(0, human.start() - 20 if human else 0) : human.end() if human else 0
+            ].strip()
+            or None
+        )
         d.role = "other"
-    d.params, d.active_params = _params_for(d.model, d.base_model, p, sent, m, names,
-                                            frozenset(b[2] for b in bms))
+    d.params, d.active_params = _params_for(
+        d.model, d.base_model, p, sent, m, names, frozenset(b[2] for b in bms)
+    )
     if d.role is None:
-        d.role = "proposed" if d.model and d.model == p.system else (
-            "baseline" if d.model and d.baseline is None and d.kind == "score"
-            and _OUR_RE.search(before) is None and p.system else "proposed")
+        d.role = (
+            "proposed"
+            if d.model and d.model == p.system
+            else (
+                "baseline"
+                if d.model
+                and d.baseline is None
+                and d.kind == "score"
+                and _OUR_RE.search(before) is None
+                and p.system
+                else "proposed"
+            )
+        )
         if d.model is None:
             d.role = "proposed" if _OUR_RE.search(sent.text) else "other"
     if m.spread is not None:
         d.notes.append(f"± {m.spread:g}")
 
 
-def _apply_respectively(p: _Paper, drafts: list[DraftClaim],
-                        per_sentence: dict[int, tuple[list[Name], list[tuple[int, int, str, str | None]]]]) -> None:
-    """"A, B and C (x, y, z respectively)": pair the i-th number with the i-th name."""
+def _apply_respectively(
+    p: _Paper,
+    drafts: list[DraftClaim],
+    per_sentence: dict[int, tuple[list[Name], list[tuple[int, int, str, str | None]]]],
+) -> None:
+    """ "A, B and C (x, y, z respectively)": pair the i-th number with the i-th name."""
     by_sentence: dict[int, list[DraftClaim]] = {}
     for d in drafts:
         by_sentence.setdefault(d.sentence.start, []).append(d)
@@ -745,12 +1000,13 @@ def _apply_respectively(p: _Paper, drafts: list[DraftClaim],
         first = group[0].mention.start
         bm_before = [b for b in bms if b[1] <= first]
         nm_before = [n for n in names if n.end <= first and not _is_benchmark_name(n.text, bms)]
-        if len(bm_before) >= len(group) and _is_listed(p.text, bm_before[-len(group):]):
-            for d, b in zip(group, bm_before[-len(group):], strict=True):
+        if len(bm_before) >= len(group) and _is_listed(p.text, bm_before[-len(group) :]):
+            for d, b in zip(group, bm_before[-len(group) :], strict=True):
                 d.benchmark, d.benchmark_id = b[2], b[3]
         elif len(nm_before) >= len(group) and _is_listed(
-                p.text, [(n.start, n.end) for n in nm_before[-len(group):]]):
-            for d, n in zip(group, nm_before[-len(group):], strict=True):
+            p.text, [(n.start, n.end) for n in nm_before[-len(group) :]]
+        ):
+            for d, n in zip(group, nm_before[-len(group) :], strict=True):
                 if d.kind == "score":
                     d.model = n.text
                     d.params, d.active_params = size_from_name(n.text)
@@ -761,10 +1017,10 @@ def _apply_respectively(p: _Paper, drafts: list[DraftClaim],
                     d.base_model = d.baseline = n.text
 
 
-def _is_listed(text: str, spans: list) -> bool:  # type: ignore[type-arg]
+def _is_listed(text: str, spans: Sequence[tuple[Any, ...]]) -> bool:
     """Whether names are written as one list: "A, B, and C" / "A and B"."""
-    for a, b in zip(spans, spans[1:], strict=False):
-        gap = text[a[1]:b[0]]
+    for a, b in itertools.pairwise(spans):
+        gap = text[a[1] : b[0]]
         if not re.fullmatch(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/)\s*", gap):
             return False
     return True
@@ -777,7 +1033,7 @@ def _runs(text: str, group: list[DraftClaim]) -> list[list[DraftClaim]]:
     """Numbers written as one list ("90.7%, 87.1%, and 87.9%"), in text order."""
     runs: list[list[DraftClaim]] = []
     for d in group:
-        if runs and _RUN_GAP.fullmatch(text[runs[-1][-1].mention.tail_end:d.mention.start]):
+        if runs and _RUN_GAP.fullmatch(text[runs[-1][-1].mention.tail_end : d.mention.start]):
             runs[-1].append(d)
         else:
             runs.append([d])
@@ -795,14 +1051,14 @@ def _parenthesised_list(text: str, group: list[DraftClaim]) -> list[DraftClaim]:
     """Numbers listed together inside one parenthesis, "(63% & 66%)": the list, else []."""
     for i in range(len(group) - 1):
         run = [group[i]]
-        for d in group[i + 1:]:
-            gap = text[run[-1].mention.tail_end:d.mention.start]
+        for d in group[i + 1 :]:
+            gap = text[run[-1].mention.tail_end : d.mention.start]
             if re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|&\s*|and\s+)\s*", gap):
                 run.append(d)
             else:
                 break
-        opens = text[max(0, run[0].mention.start - 2):run[0].mention.start]
-        closes = text[run[-1].mention.tail_end:run[-1].mention.tail_end + 2]
+        opens = text[max(0, run[0].mention.start - 2) : run[0].mention.start]
+        closes = text[run[-1].mention.tail_end : run[-1].mention.tail_end + 2]
         if len(run) >= 2 and "(" in opens and ")" in closes:
             return run
     return []
@@ -812,15 +1068,17 @@ _FROM_TO = re.compile(r"\bfrom\s*$", re.I)
 
 
 def _apply_pairs(p: _Paper, drafts: list[DraftClaim]) -> None:
-    """"from A to B" and "A vs. B": the first number is the before state / the subject,
+    """ "from A to B" and "A vs. B": the first number is the before state / the subject,
     the second the after state / the reference."""
     text = p.text
-    for a, b in zip(drafts, drafts[1:], strict=False):
+    for a, b in itertools.pairwise(drafts):
         if a.sentence is not b.sentence or a.kind != "score" or b.kind != "score":
             continue
-        gap = text[a.mention.tail_end:b.mention.start]
-        pre = text[max(a.sentence.start, a.mention.start - 12):a.mention.start]
-        if re.fullmatch(r"\s*(?:%|\\%)?\s*to\s*", gap) and (_FROM_TO.search(pre) or "(" in pre[-2:]):
+        gap = text[a.mention.tail_end : b.mention.start]
+        pre = text[max(a.sentence.start, a.mention.start - 12) : a.mention.start]
+        if re.fullmatch(r"\s*(?:%|\\%)?\s*to\s*", gap) and (
+            _FROM_TO.search(pre) or "(" in pre[-2:]
+        ):
             # before state: the reference of the sentence when one is named
             a.pair, b.pair = "before", "after"
             ref = a.baseline or b.baseline
@@ -842,8 +1100,10 @@ def _apply_pairs(p: _Paper, drafts: list[DraftClaim]) -> None:
 
 
 _SIZE_LIST_GAP = re.compile(r"\s*(?:parameters?|params\.?)?\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\s*")
-_SIZE_RIGHT_AFTER = re.compile(r"^\s*(?:\)\s*)?(?:[\w\-]+\s+){0,4}?(?:at|with|for|using)\s+"
-                               r"(?:only\s+|just\s+)?$")
+_SIZE_RIGHT_AFTER = re.compile(
+    r"^\s*(?:\)\s*)?(?:[\w\-]+\s+){0,4}?(?:at|with|for|using)\s+"
+    r"(?:only\s+|just\s+)?$"
+)
 
 
 def _apply_parallel_sizes(p: _Paper, drafts: list[DraftClaim]) -> None:
@@ -858,14 +1118,18 @@ def _apply_parallel_sizes(p: _Paper, drafts: list[DraftClaim]) -> None:
         sent = group[0].sentence
         sizes = [z for z in find_sizes(sent.text) if z.params]
         for d in group:
-            after_size = [z for z in sizes if z.start + sent.start >= d.mention.tail_end
-                          and _SIZE_RIGHT_AFTER.match(
-                              text[d.mention.tail_end:sent.start + z.start])]
+            after_size = [
+                z
+                for z in sizes
+                if z.start + sent.start >= d.mention.tail_end
+                and _SIZE_RIGHT_AFTER.match(text[d.mention.tail_end : sent.start + z.start])
+            ]
             if after_size:
                 d.params = after_size[0].params
         listed = len(sizes) >= 2 and all(
-            _SIZE_LIST_GAP.fullmatch(sent.text[a.end:b.start]) for a, b in zip(sizes, sizes[1:],
-                                                                               strict=False))
+            _SIZE_LIST_GAP.fullmatch(sent.text[a.end : b.start])
+            for a, b in itertools.pairwise(sizes)
+        )
         if not listed:
             continue
         for run in _runs(text, group):
@@ -905,5 +1169,11 @@ def with_notes(d: DraftClaim) -> str | None:
     return "; ".join(d.notes) if d.notes else None
 
 
-__all__ = ["BenchmarkFinder", "DraftClaim", "extract_drafts", "is_name_like", "replace",
-           "with_notes"]
+__all__ = [
+    "BenchmarkFinder",
+    "DraftClaim",
+    "extract_drafts",
+    "is_name_like",
+    "replace",
+    "with_notes",
+]

@@ -19,28 +19,256 @@ _TAIL = r"(?:\s(?:\d+(?:\.\d+)?[BbMK]?|v\d+(?:\.\d+)*|[A-Z][a-z]+-?\d[\w.\-]*))"
 NAME_RE = re.compile(r"(?<![\w\-@])(?P<name>" + _TOKEN + r"(?:" + _TAIL + r"){0,2})(?![\w\-])")
 
 _STOP_CAPS = frozenset(
-    """A An The This That These Those Our We It Its In On At For From With Without By To Of
-    And Or But However Moreover Furthermore Additionally Finally Overall Specifically
-    Notably Compared Despite Although While When Using Based Unlike Through As Such Also
-    Further Both Each All Most Many Several Other Experiments Experimental Results Extensive
-    First Second Third Then Thus Hence Here Code Models Model Data Dataset Datasets
-    Moreover Consequently Importantly Interestingly Remarkably Surprisingly Besides Meanwhile
-    Even Only Existing Recent Previous Current Large Small Language Trained Training
-    Evaluation Evaluations Across Among Within After Before During Since Given Inspired
-    Motivated Building Leveraging Combining Applying Specifically Empirically Theoretically
-    Under Over Via Towards Toward Beyond Against Between Into Upon Accordingly Similarly
-    Instead Rather Yet So If Whether Because Therefore Lastly Together Altogether To-date
-    Table Figure Section Appendix Abstract Introduction Conclusion Background Method Methods
-    Approach Framework Paper Study Work Studies Works Task Tasks Benchmark Benchmarks
-    English Chinese Github GitHub Transformer Transformers""".split()
+    [
+        "A",
+        "An",
+        "The",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "Our",
+        "We",
+        "It",
+        "Its",
+        "In",
+        "On",
+        "At",
+        "For",
+        "From",
+        "With",
+        "Without",
+        "By",
+        "To",
+        "Of",
+        "And",
+        "Or",
+        "But",
+        "However",
+        "Moreover",
+        "Furthermore",
+        "Additionally",
+        "Finally",
+        "Overall",
+        "Specifically",
+        "Notably",
+        "Compared",
+        "Despite",
+        "Although",
+        "While",
+        "When",
+        "Using",
+        "Based",
+        "Unlike",
+        "Through",
+        "As",
+        "Such",
+        "Also",
+        "Further",
+        "Both",
+        "Each",
+        "All",
+        "Most",
+        "Many",
+        "Several",
+        "Other",
+        "Experiments",
+        "Experimental",
+        "Results",
+        "Extensive",
+        "First",
+        "Second",
+        "Third",
+        "Then",
+        "Thus",
+        "Hence",
+        "Here",
+        "Code",
+        "Models",
+        "Model",
+        "Data",
+        "Dataset",
+        "Datasets",
+        "Moreover",
+        "Consequently",
+        "Importantly",
+        "Interestingly",
+        "Remarkably",
+        "Surprisingly",
+        "Besides",
+        "Meanwhile",
+        "Even",
+        "Only",
+        "Existing",
+        "Recent",
+        "Previous",
+        "Current",
+        "Large",
+        "Small",
+        "Language",
+        "Trained",
+        "Training",
+        "Evaluation",
+        "Evaluations",
+        "Across",
+        "Among",
+        "Within",
+        "After",
+        "Before",
+        "During",
+        "Since",
+        "Given",
+        "Inspired",
+        "Motivated",
+        "Building",
+        "Leveraging",
+        "Combining",
+        "Applying",
+        "Specifically",
+        "Empirically",
+        "Theoretically",
+        "Under",
+        "Over",
+        "Via",
+        "Towards",
+        "Toward",
+        "Beyond",
+        "Against",
+        "Between",
+        "Into",
+        "Upon",
+        "Accordingly",
+        "Similarly",
+        "Instead",
+        "Rather",
+        "Yet",
+        "So",
+        "If",
+        "Whether",
+        "Because",
+        "Therefore",
+        "Lastly",
+        "Together",
+        "Altogether",
+        "To-date",
+        "Table",
+        "Figure",
+        "Section",
+        "Appendix",
+        "Abstract",
+        "Introduction",
+        "Conclusion",
+        "Background",
+        "Method",
+        "Methods",
+        "Approach",
+        "Framework",
+        "Paper",
+        "Study",
+        "Work",
+        "Studies",
+        "Works",
+        "Task",
+        "Tasks",
+        "Benchmark",
+        "Benchmarks",
+        "English",
+        "Chinese",
+        "Github",
+        "GitHub",
+        "Transformer",
+        "Transformers",
+    ]
 )
 # Acronyms that are generic terms, not systems.
 GENERIC_ACRONYMS = frozenset(
-    """LLM LLMs SLM SLMs LM LMs MLLM MLLMs VLM VLMs LLVM LLVMs AI NLP CV RL SFT DPO RLHF QA
-    VQA IE RAG MoE CPU GPU GPUs TPU TPUs API APIs SOTA SotA FLOPs FLOP GB MB KB TB
-    CoT ICL NLU NLG ASR TTS MT OCR KV HD ID OOD IID ML DL NN CNN RNN RNNs CNNs ViT
-    MLP PEFT LoRA QLoRA BPE SGD US UK EU USMLE JGA TTT PTQ QAT NAS CIL FPGA
-    MPC ICLR NeurIPS ICML ACL EMNLP CVPR AAAI""".split()
+    [
+        "LLM",
+        "LLMs",
+        "SLM",
+        "SLMs",
+        "LM",
+        "LMs",
+        "MLLM",
+        "MLLMs",
+        "VLM",
+        "VLMs",
+        "LLVM",
+        "LLVMs",
+        "AI",
+        "NLP",
+        "CV",
+        "RL",
+        "SFT",
+        "DPO",
+        "RLHF",
+        "QA",
+        "VQA",
+        "IE",
+        "RAG",
+        "MoE",
+        "CPU",
+        "GPU",
+        "GPUs",
+        "TPU",
+        "TPUs",
+        "API",
+        "APIs",
+        "SOTA",
+        "SotA",
+        "FLOPs",
+        "FLOP",
+        "GB",
+        "MB",
+        "KB",
+        "TB",
+        "CoT",
+        "ICL",
+        "NLU",
+        "NLG",
+        "ASR",
+        "TTS",
+        "MT",
+        "OCR",
+        "KV",
+        "HD",
+        "ID",
+        "OOD",
+        "IID",
+        "ML",
+        "DL",
+        "NN",
+        "CNN",
+        "RNN",
+        "RNNs",
+        "CNNs",
+        "ViT",
+        "MLP",
+        "PEFT",
+        "LoRA",
+        "QLoRA",
+        "BPE",
+        "SGD",
+        "US",
+        "UK",
+        "EU",
+        "USMLE",
+        "JGA",
+        "TTT",
+        "PTQ",
+        "QAT",
+        "NAS",
+        "CIL",
+        "FPGA",
+        "MPC",
+        "ICLR",
+        "NeurIPS",
+        "ICML",
+        "ACL",
+        "EMNLP",
+        "CVPR",
+        "AAAI",
+    ]
 )
 _INTRO_RE = re.compile(
     r"\b(?:propos|introduc|present|develop|design|releas|call|nam|dub|term|coin)(?:e|es|ed|ing|s)?"
@@ -52,11 +280,14 @@ _INTRO_RE = re.compile(
 # acronym ("Direct Nash Optimization (DNO)"), else a name-like token, else a phrase of
 # capitalised words ("Visual Perception Token", "Compact Transformers").
 _CAP_WORD = r"(?:[A-Z][\w\-]*|\{[\w]+\})"
-_INTRO_ACR_RE = re.compile(r"(?:" + _CAP_WORD + r"|of|the|and|for|a|with|in|as|to)"
-                           r"(?:[\s\-]+(?:" + _CAP_WORD + r"|of|the|and|for|a|with|in|as|to)){0,7}"
-                           r"\s*\((?P<acr>[A-Z][\w\-]*)\)")
-_INTRO_PHRASE_RE = re.compile(_CAP_WORD + r"(?:\s+(?:of\s+|the\s+|and\s+|for\s+)?"
-                              + _CAP_WORD + r"){0,4}")
+_INTRO_ACR_RE = re.compile(
+    r"(?:" + _CAP_WORD + r"|of|the|and|for|a|with|in|as|to)"
+    r"(?:[\s\-]+(?:" + _CAP_WORD + r"|of|the|and|for|a|with|in|as|to)){0,7}"
+    r"\s*\((?P<acr>[A-Z][\w\-]*)\)"
+)
+_INTRO_PHRASE_RE = re.compile(
+    _CAP_WORD + r"(?:\s+(?:of\s+|the\s+|and\s+|for\s+)?" + _CAP_WORD + r"){0,4}"
+)
 _ACRONYM_DEF_RE = re.compile(r"\((?P<acr>[A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\)")
 
 
@@ -90,8 +321,8 @@ def find_names(text: str, known: frozenset[str] = frozenset()) -> list[Name]:
     out = []
     for name in sorted(known, key=len, reverse=True):
         if " " in name:  # multi-word names of the paper ("Natural GaLore")
-            for m in re.finditer(r"(?<![\w\-])" + re.escape(name) + r"s?(?![\w\-])", text):
-                out.append(Name(m.start(), m.end(), name))
+            for hit in re.finditer(r"(?<![\w\-])" + re.escape(name) + r"s?(?![\w\-])", text):
+                out.append(Name(hit.start(), hit.end(), name))
     taken = [(n.start, n.end) for n in out]
     pos = 0
     while True:
@@ -124,7 +355,7 @@ def recurring_proper_names(abstract: str) -> frozenset[str]:
         if word in _STOP_CAPS:
             continue
         counts[word] = counts.get(word, 0) + 1
-        before = abstract[max(0, m.start() - 2):m.start()]
+        before = abstract[max(0, m.start() - 2) : m.start()]
         if m.start() > 0 and not re.search(r"[.!?:]\s*$|^\s*$", before):
             mid.add(word)
     return frozenset(w for w, c in counts.items() if c >= 2 and w in mid)
@@ -185,8 +416,11 @@ def _acronym_for(phrase: str, abstract: str) -> str | None:
     for m in _ACRONYM_DEF_RE.finditer(abstract):
         acr = m.group("acr")
         letters = "".join(c for c in acr if c.isalpha()).lower()
-        if letters == want or (letters[0] == want[0] and _is_subsequence(want, letters)
-                               and len(letters) <= len(want) + 2):
+        if letters == want or (
+            letters[0] == want[0]
+            and _is_subsequence(want, letters)
+            and len(letters) <= len(want) + 2
+        ):
             return acr
     joined = re.sub(r"\s+", "", phrase)
     if len(phrase.split()) > 1 and joined in abstract:

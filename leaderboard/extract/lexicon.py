@@ -42,9 +42,11 @@ class Lexicon:
     def __init__(self, spec: LexiconFile) -> None:
         self.version = spec.version
         self.metric_re, self._metric_names = _compile_named(
-            [(e.metric, p) for e in spec.metrics for p in e.patterns])
+            [(e.metric, p) for e in spec.metrics for p in e.patterns]
+        )
         self.dimension_re, self._dimension_names = _compile_named(
-            [(e.metric, p) for e in spec.dimensions for p in e.words])
+            [(e.metric, p) for e in spec.dimensions for p in e.words]
+        )
         self.increase_re = _alternation(spec.increase)
         self.decrease_re = _alternation(spec.decrease)
         self.lower_is_better = frozenset(spec.lower_is_better)

@@ -20,13 +20,15 @@ NUMERAL_RE = re.compile(_NUMERAL)
 
 # After a numeral: a percent sign (plain, LaTeX-escaped or spelled), possibly spaced.
 _PERCENT = re.compile(r"(?P<sym>\s?\\?%)|(?P<word>\s?(?:percent|per cent)\b)")
-_PP = re.compile(r"\s*(?:-\s*)?(?:percentage[- ]points?|percent(?:age)?[- ]points?|pp\b|p\.p\.)",
-                 re.I)
+_PP = re.compile(
+    r"\s*(?:-\s*)?(?:percentage[- ]points?|percent(?:age)?[- ]points?|pp\b|p\.p\.)", re.I
+)
 _POINTS = re.compile(r"\s*(?:points?|pts?\.?)(?![A-Za-z])", re.I)
 _TIMES_ATTACHED = re.compile(r"(?P<sym>\s?[x×X])(?![A-Za-z0-9])")
 _TIMES_WORD = re.compile(r"\s?(?:\$?\\times\$?|times\b)|\s?-?\s?fold\b", re.I)
 _MAGNITUDE = re.compile(
-    r"(?P<sp>\s?)(?P<mag>[KkMmBbTG](?![A-Za-z])|(?:thousand|million|billion|trillion)\b)")
+    r"(?P<sp>\s?)(?P<mag>[KkMmBbTG](?![A-Za-z])|(?:thousand|million|billion|trillion)\b)"
+)
 # Units written after a number (longest first). The claim keeps the unit as written.
 _UNIT = re.compile(
     r"\s?(?P<unit>"
@@ -39,19 +41,37 @@ _UNIT = re.compile(
     r")(?![A-Za-z])"
 )
 _SPREAD = re.compile(r"\s*(?:±|\$?\\pm\$?|\bpm\b|\+/-)\s*(?P<num>" + _NUMERAL + r")")
-_MOE = re.compile(r"[x×]\d+(?:\.\d+)?[BMK]\b")
+_MOE = re.compile(r"[x×](?=\d+(?:\.\d+)?[BMK]\b)")
 # ``1500 x 1500``, ``336x336``: a resolution or shape, not a ratio
-_DIMENSIONS = re.compile(r"\s?[x×]\s?\d")
+_DIMENSIONS = re.compile(r"\s?[x×]\s?(?=\d)")
 _RANGE_SEP = re.compile(r"\s?[-–—]\s?")
 _RANGE_SEP_SPACED = re.compile(r"\s[-–—]\s|[-–—]")
 
 _WORD_NUMBERS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "fifty": 50,
-    "hundred": 100, "thousand": 1000,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "twenty": 20,
+    "fifty": 50,
+    "hundred": 100,
+    "thousand": 1000,
 }
-_FRACTIONS = {"half": 0.5, "third": 1 / 3, "quarter": 0.25, "fourth": 0.25, "fifth": 0.2,
-              "tenth": 0.1}
+_FRACTIONS = {
+    "half": 0.5,
+    "third": 1 / 3,
+    "quarter": 0.25,
+    "fourth": 0.25,
+    "fifth": 0.2,
+    "tenth": 0.1,
+}
 _WORD_RE = re.compile(
     r"\b(?:(?P<twice>twice|thrice)"
     r"|(?P<fraction>one[- ](?:half|third|quarter|fourth|fifth|tenth))"
@@ -97,7 +117,7 @@ def _is_name_part(text: str, start: int) -> bool:
     prev = text[start - 1]
     if prev.isalpha() or prev == "_":
         # ``sim5%`` is a LaTeX ``\sim`` remnant: "about 5%"; still not glued to a name
-        return not text[max(0, start - 4):start].endswith(("sim", "approx"))
+        return not text[max(0, start - 4) : start].endswith(("sim", "approx"))
     if prev in "-'’/." and start >= 2:
         before = text[start - 2]
         if before.isalpha():
@@ -165,7 +185,8 @@ def _value_with_magnitude(number: float, magnitude: str | None, unit: str | None
         return number  # ``24G GPU``: gigabytes of memory, value stays 24
     name = magnitude_name(magnitude)
     factor = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}.get(
-        name or "", 1.0)
+        name or "", 1.0
+    )
     return float(f"{number * factor:.12g}")
 
 
@@ -179,6 +200,11 @@ def find_numbers(text: str) -> list[NumberMention]:
             continue
         if end < len(text) and text[end] == "." and end + 1 < len(text) and text[end + 1].isdigit():
             continue  # version-like 1.2.3
+        shape = _MOE.match(text, end) or _DIMENSIONS.match(text, end)
+        if shape:  # ``8x7B`` experts or a ``1500 x 1500`` shape: not a measurement
+            tail = NUMERAL_RE.match(text, shape.end())
+            consumed_until = tail.end() if tail else shape.end()
+            continue
         mention = _read_mention(text, start, end)
         if mention is None:
             continue
@@ -191,9 +217,6 @@ def find_numbers(text: str) -> list[NumberMention]:
 
 def _read_mention(text: str, start: int, end: int) -> NumberMention | None:
     numeral = text[start:end]
-    moe = _MOE.match(text, end) or _DIMENSIONS.match(text, end)
-    if moe:  # ``8x7B``: a mixture-of-experts size, read by ``sizes``, not a number
-        return None
     number = _to_float(numeral)
     unit, magnitude, tail, in_text, _ = _scan_suffix(text, end)
     value_end = tail if in_text else end
@@ -206,8 +229,9 @@ def _read_mention(text: str, start: int, end: int) -> NumberMention | None:
         if m2:
             unit2, mag2, tail2, in_text2, _ = _scan_suffix(text, m2.end())
             same_kind = unit2 is not None and (unit in (None, unit2)) and mag2 == magnitude
-            if same_kind and not (m2.end() < len(text) and text[m2.end()].isalpha()
-                                  and unit2 not in ("x", "%")):
+            if same_kind and not (
+                m2.end() < len(text) and text[m2.end()].isalpha() and unit2 not in ("x", "%")
+            ):
                 value_low = _value_with_magnitude(number, magnitude, unit2)
                 number = _to_float(m2.group())
                 unit = unit2
@@ -225,9 +249,17 @@ def _read_mention(text: str, start: int, end: int) -> NumberMention | None:
         unit = "GB"  # ``a 24G GPU``, ``8G devices``: gigabytes of memory
     value = _value_with_magnitude(number, magnitude, unit)
     return NumberMention(
-        start=start, end=value_end, value_text=text[start:value_end], value=value,
-        value_low=value_low, spread=spread, unit=unit, magnitude=magnitude, number=number,
-        tail_end=max(tail, value_end), attached_letters=attached_letters,
+        start=start,
+        end=value_end,
+        value_text=text[start:value_end],
+        value=value,
+        value_low=value_low,
+        spread=spread,
+        unit=unit,
+        magnitude=magnitude,
+        number=number,
+        tail_end=max(tail, value_end),
+        attached_letters=attached_letters,
     )
 
 
@@ -237,7 +269,11 @@ def _find_word_numbers(text: str, numeric: list[NumberMention]) -> list[NumberMe
     out = []
     for m in _WORD_RE.finditer(text):
         if m.group("twice"):
-            word, value, unit = m.group("twice"), 2.0 if m.group("twice").lower() == "twice" else 3.0, "x"
+            word, value, unit = (
+                m.group("twice"),
+                2.0 if m.group("twice").lower() == "twice" else 3.0,
+                "x",
+            )
             start = m.start("twice")
         elif m.group("fraction"):
             word = m.group("fraction")
@@ -251,6 +287,16 @@ def _find_word_numbers(text: str, numeric: list[NumberMention]) -> list[NumberMe
             start = m.start("mult")
             unit = "orders of magnitude" if "magn" in m.group("mult_unit").lower() else "x"
         end = start + len(word)
-        out.append(NumberMention(start=start, end=end, value_text=word, value=value, unit=unit,
-                                 number=value, tail_end=m.end(), is_word=True))
+        out.append(
+            NumberMention(
+                start=start,
+                end=end,
+                value_text=word,
+                value=value,
+                unit=unit,
+                number=value,
+                tail_end=m.end(),
+                is_word=True,
+            )
+        )
     return out

@@ -27,7 +27,9 @@ _NOT_PARAMS_AFTER = re.compile(
     r"\s*(?:training\s+|pre-?training\s+|high-quality\s+|\w+-\w+\s+)?(?:tokens|FLOPs|words|"
     r"instructions|samples|examples|images|videos|pairs|documents|hours|steps|tasks|"
     r"demonstrations|prompts|queries|questions|sentences|trajectories|frames|pixels|"
-    r"context|tok|bytes|rows)\b", re.I)
+    r"context|tok|bytes|rows)\b",
+    re.I,
+)
 # A size at the end of a model name: Mistral-7B, Llama 3 8B, TinyLlama 1.1B, Qwen2.5-72B,
 # SmallThinker-21B-A3B, LLaMA2-7B, Llama-2-7b-chat.
 NAME_SIZE_RE = re.compile(
@@ -38,7 +40,12 @@ _ACTIVATED_AFTER = re.compile(r"\s*(?:average\s+)?(?:sparsely\s+)?(?:activated|a
 _ACTIVE_RE = re.compile(
     r"(?P<num>" + _NUM + r")[\s-]?(?P<mag>" + _MAG + r")\s+(?:average\s+)?(?:sparsely\s+)?"
     r"(?:activated|active)(?:\s+parameters)?|(?:activat\w+|active)\s+(?:only\s+)?(?P<num2>"
-    + _NUM + r")[\s-]?(?P<mag2>" + _MAG + r")", re.I)
+    + _NUM
+    + r")[\s-]?(?P<mag2>"
+    + _MAG
+    + r")",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +86,9 @@ def find_sizes(text: str) -> list[SizeMention]:
         prev = text[m.start() - 1] if m.start() else " "
         if prev.isalpha():
             continue
-        if not m.group("unit") and (_NOT_PARAMS_AFTER.match(text, m.end())
-                                    or m.group("mag").lower() in ("t", "trillion")):
+        if not m.group("unit") and (
+            _NOT_PARAMS_AFTER.match(text, m.end()) or m.group("mag").lower() in ("t", "trillion")
+        ):
             continue
         active = _params(m.group("act"), m.group("actmag")) if m.group("act") else None
         total: float | None = _params(m.group("num"), m.group("mag"))
@@ -94,7 +102,10 @@ def find_active(text: str) -> list[SizeMention]:
     """Active-parameter statements: "31 billion average active parameters"."""
     out = []
     for m in _ACTIVE_RE.finditer(text):
-        num, mag = (m.group("num"), m.group("mag")) if m.group("num") else (
-            m.group("num2"), m.group("mag2"))
+        num, mag = (
+            (m.group("num"), m.group("mag"))
+            if m.group("num")
+            else (m.group("num2"), m.group("mag2"))
+        )
         out.append(SizeMention(m.start(), m.end(), None, _params(num, mag), True))
     return out

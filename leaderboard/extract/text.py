@@ -11,8 +11,35 @@ import re
 from dataclasses import dataclass
 
 _ABBREVIATIONS = frozenset(
-    "e.g i.e etc al vs cf fig figs eq eqs sec approx resp avg no nos dr mr ms prof st "
-    "incl esp viz ca params param".split()
+    [
+        "e.g",
+        "i.e",
+        "etc",
+        "al",
+        "vs",
+        "cf",
+        "fig",
+        "figs",
+        "eq",
+        "eqs",
+        "sec",
+        "approx",
+        "resp",
+        "avg",
+        "no",
+        "nos",
+        "dr",
+        "mr",
+        "ms",
+        "prof",
+        "st",
+        "incl",
+        "esp",
+        "viz",
+        "ca",
+        "params",
+        "param",
+    ]
 )
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9$\\])")
 

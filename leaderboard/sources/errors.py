@@ -1,0 +1,20 @@
+"""The one error type of the readers: a file that cannot be read as papers."""
+
+from __future__ import annotations
+
+
+class SourceError(Exception):
+    """A path that gave no papers, and why: ``str(err)`` is ``"PATH: reason"``.
+
+    Raised by :func:`~leaderboard.sources.read_source` (unreadable, undecodable,
+    unsupported or empty files) and yielded, not raised, by
+    :func:`~leaderboard.sources.iter_input_paths` for paths that do not exist.
+    """
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"

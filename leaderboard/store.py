@@ -1,0 +1,676 @@
+"""The store: papers, sightings, claims, sources and runs in one embedded DuckDB file.
+
+Why a file database: ingest is incremental (one input file at a time, each stored in
+one transaction, re-ingesting an unchanged file is a no-op), and every later step --
+leaderboards, exports, dashboards, audits -- reads the same typed tables.
+
+Rules the store keeps:
+
+* A paper is one row whatever the number of files it was seen in; each place it was
+  read is a *sighting*. Its metadata is merged across sightings (first non-null of
+  each field wins), but its title-and-abstract text and its claims come from the first
+  sighting only, so the claims' ``span_start``/``span_end`` always index the stored
+  abstract. A later sighting adds a sighting row and nothing else.
+* A source file is identified by the sha256 of its bytes: the same bytes again (under
+  any path) are reported as ``unchanged`` and add nothing.
+* Run ids and timestamps live in ``runs``, ``sources`` and the ``run_id`` columns only;
+  the read API used for exports (:meth:`Store.claims_frame`, :meth:`Store.papers_frame`)
+  never returns them, so exports do not depend on when or in which run data arrived.
+* Every value reaches SQL as a bound parameter or through a registered staging frame;
+  only the constant table and column names of this module are written into SQL text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+
+from leaderboard.models import CLAIM_COLUMNS, Claim, Paper, SourcedPaper
+
+#: Bumped whenever a table changes shape; a store of another version is refused.
+SCHEMA_VERSION = 1
+
+#: Environment variable naming the store file when ``--db`` is not given.
+DB_ENV_VAR = "LEADERBOARD_DB"
+
+_DEFAULT_DB = Path("data") / "leaderboard.duckdb"
+
+# (column, SQL type, constraint) for each table. Types drive both the DDL and how
+# staging frames are built and cast, so adding a column here is the whole change.
+Columns = tuple[tuple[str, str, str], ...]
+
+PAPER_TABLE: Columns = (
+    ("paper_id", "VARCHAR", "PRIMARY KEY"),
+    ("title", "VARCHAR", ""),
+    ("abstract", "VARCHAR", "NOT NULL"),
+    ("content_hash", "VARCHAR", "NOT NULL"),
+    ("arxiv_id", "VARCHAR", ""),
+    ("authors", "VARCHAR[]", "NOT NULL"),
+    ("authors_count", "INTEGER", ""),
+    ("organization", "VARCHAR", ""),
+    ("published", "DATE", ""),
+    ("upvotes", "INTEGER", ""),
+    ("categories", "VARCHAR[]", "NOT NULL"),
+    ("run_id", "VARCHAR", ""),
+)
+
+SIGHTING_TABLE: Columns = (
+    ("sighting_no", "BIGINT", "NOT NULL UNIQUE"),
+    ("paper_id", "VARCHAR", "NOT NULL"),
+    ("source", "VARCHAR", "NOT NULL"),
+    ("source_sha256", "VARCHAR", "NOT NULL"),
+    ("source_format", "VARCHAR", "NOT NULL"),
+    ("paper_index", "INTEGER", "NOT NULL"),
+    ("abstract_start", "INTEGER", "NOT NULL"),
+    ("abstract_end", "INTEGER", "NOT NULL"),
+    ("offset_map", "VARCHAR", "NOT NULL"),
+    ("run_id", "VARCHAR", ""),
+)
+
+_CLAIM_TYPES: dict[str, tuple[str, str]] = {
+    "claim_id": ("VARCHAR", "PRIMARY KEY"),
+    "source": ("VARCHAR", "NOT NULL"),
+    "paper_id": ("VARCHAR", "NOT NULL"),
+    "paper_index": ("INTEGER", "NOT NULL"),
+    "paper_title": ("VARCHAR", ""),
+    "char_start": ("INTEGER", "NOT NULL"),
+    "char_end": ("INTEGER", "NOT NULL"),
+    "span_start": ("INTEGER", "NOT NULL"),
+    "span_end": ("INTEGER", "NOT NULL"),
+    "value_text": ("VARCHAR", "NOT NULL"),
+    "kind": ("VARCHAR", "NOT NULL CHECK (kind IN ('score', 'delta', 'ratio'))"),
+    "value": ("DOUBLE", "NOT NULL"),
+    "value_low": ("DOUBLE", ""),
+    "spread": ("DOUBLE", ""),
+    "unit": ("VARCHAR", ""),
+    "model": ("VARCHAR", ""),
+    "base_model": ("VARCHAR", ""),
+    "params": ("DOUBLE", ""),
+    "active_params": ("DOUBLE", ""),
+    "params_registry": ("DOUBLE", ""),
+    "benchmark": ("VARCHAR", ""),
+    "benchmark_id": ("VARCHAR", ""),
+    "task": ("VARCHAR", ""),
+    "metric": ("VARCHAR", ""),
+    "baseline": ("VARCHAR", ""),
+    "direction": ("VARCHAR", ""),
+    "delta_type": ("VARCHAR", ""),
+    "setting": ("VARCHAR", ""),
+    "qualifier": ("VARCHAR", ""),
+    "role": ("VARCHAR", ""),
+    "restated": ("BOOLEAN", "NOT NULL"),
+    "sentence": ("VARCHAR", "NOT NULL"),
+    "notes": ("VARCHAR", ""),
+}
+
+CLAIM_TABLE: Columns = (
+    *((name, *_CLAIM_TYPES[name]) for name in CLAIM_COLUMNS),
+    ("run_id", "VARCHAR", "NOT NULL"),
+)
+
+SOURCE_TABLE: Columns = (
+    ("sha256", "VARCHAR", "PRIMARY KEY"),
+    ("source", "VARCHAR", "NOT NULL"),
+    ("size", "BIGINT", ""),
+    ("format", "VARCHAR", ""),
+    ("n_papers", "INTEGER", "NOT NULL"),
+    ("n_claims", "INTEGER", "NOT NULL"),
+    ("papers_new", "INTEGER", "NOT NULL"),
+    ("claims_added", "INTEGER", "NOT NULL"),
+    ("run_id", "VARCHAR", ""),
+    ("ingested_at", "TIMESTAMP", "NOT NULL"),
+)
+
+RUN_TABLE: Columns = (
+    ("run_id", "VARCHAR", "PRIMARY KEY"),
+    ("tool_version", "VARCHAR", "NOT NULL"),
+    ("started_at", "TIMESTAMP", "NOT NULL"),
+    ("finished_at", "TIMESTAMP", ""),
+    ("options", "VARCHAR", "NOT NULL"),
+    ("counts", "VARCHAR", ""),
+    ("status", "VARCHAR", "NOT NULL"),
+)
+
+TABLES: dict[str, Columns] = {
+    "papers": PAPER_TABLE,
+    "sightings": SIGHTING_TABLE,
+    "claims": CLAIM_TABLE,
+    "sources": SOURCE_TABLE,
+    "runs": RUN_TABLE,
+}
+
+#: Paper columns as returned by :meth:`Store.papers_frame` (before the two counts).
+PAPER_COLUMNS: tuple[str, ...] = tuple(Paper.model_fields)
+
+#: Columns of :meth:`Store.claims_frame`: every claim field, then paper metadata.
+CLAIM_FRAME_COLUMNS: tuple[str, ...] = (*CLAIM_COLUMNS, "published", "organization", "arxiv_id")
+
+_LOCK_PID = re.compile(r"\(PID (\d+)\)")
+
+
+class StoreError(Exception):
+    """A store problem a user can act on: locked, wrong version, a file not stored."""
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What :meth:`Store.ingest_source` did with one input file."""
+
+    source: str
+    sha256: str
+    status: Literal["added", "unchanged"]
+    papers_new: int = 0
+    papers_seen_before: int = 0
+    sightings_added: int = 0
+    claims_added: int = 0
+    claims_skipped: int = 0  # claims of papers whose claims were already stored
+
+
+def default_db_path() -> Path:
+    """``$LEADERBOARD_DB`` when set, else ``data/leaderboard.duckdb`` under the cwd."""
+    env = os.environ.get(DB_ENV_VAR)
+    return Path(env) if env else _DEFAULT_DB
+
+
+def tool_version() -> str:
+    """The installed package version, recorded with each run."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("leaderboard")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def _utcnow() -> datetime:
+    """Naive UTC: the TIMESTAMP columns hold UTC wall-clock times."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _ddl(table: str, columns: Columns, extra: str = "") -> str:
+    cols = ",\n  ".join(f"{name} {sqltype} {constraint}".rstrip()
+                        for name, sqltype, constraint in columns)
+    return f"CREATE TABLE {table} (\n  {cols}{extra}\n)"
+
+
+def _select_cast(columns: Columns, alias: str = "s") -> str:
+    """SELECT list turning a staging frame (strings, nullable numbers) into column types."""
+    parts = []
+    for name, sqltype, _ in columns:
+        if sqltype == "VARCHAR[]":
+            parts.append(f"from_json({alias}.{name}, '[\"VARCHAR\"]') AS {name}")
+        else:
+            parts.append(f"CAST({alias}.{name} AS {sqltype}) AS {name}")
+    return ", ".join(parts)
+
+
+_PANDAS_DTYPE = {"VARCHAR": "string", "VARCHAR[]": "string", "DATE": "string",
+                 "TIMESTAMP": "string", "INTEGER": "Int64", "BIGINT": "Int64",
+                 "DOUBLE": "Float64", "BOOLEAN": "boolean"}
+
+
+def _staging_frame(columns: Columns, rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """A frame whose dtypes are fixed by the schema, not inferred from the values, so a
+    column that happens to be all-null (or all-empty lists) still stages correctly."""
+    data: dict[str, Any] = {}
+    for name, sqltype, _ in columns:
+        values = [row.get(name) for row in rows]
+        if sqltype == "VARCHAR[]":
+            values = [json.dumps(list(v or ()), ensure_ascii=False) for v in values]
+        elif sqltype in ("DATE", "TIMESTAMP"):
+            values = [v.isoformat() if v is not None else None for v in values]
+        data[name] = pd.array(values, dtype=_PANDAS_DTYPE[sqltype])  # type: ignore[call-overload]
+    return pd.DataFrame(data)
+
+
+_FRAME_DTYPE = {"VARCHAR": "str", "INTEGER": "Int64", "BIGINT": "Int64", "DOUBLE": "float64",
+                "BOOLEAN": "bool", "DATE": "datetime64[us]", "TIMESTAMP": "datetime64[us]"}
+
+
+def _typed(frame: pd.DataFrame, columns: Columns) -> pd.DataFrame:
+    """Give query results dtypes fixed by the schema: duckdb picks ``object`` for an
+    all-null text column and ``str`` otherwise, which would make consumers' (and
+    exports') behaviour depend on the data."""
+    dtypes = {name: _FRAME_DTYPE[sqltype] for name, sqltype, _ in columns
+              if name in frame.columns and sqltype in _FRAME_DTYPE}
+    return frame.astype(dtypes)
+
+
+def _paper_row(paper: Paper, run_id: str) -> dict[str, Any]:
+    row = paper.model_dump()
+    row["run_id"] = run_id
+    return row
+
+
+def _merge_metadata(first: dict[str, Any], later: Paper) -> None:
+    """Fill fields the first sighting lacked from a later one (first non-null wins).
+    The text (title excepted, when missing) and its hash stay those of the first."""
+    for name, value in later.model_dump().items():
+        if name in ("paper_id", "abstract", "content_hash"):
+            continue
+        if first.get(name) in (None, (), []) and value not in (None, (), []):
+            first[name] = value
+
+
+class Store:
+    """An open store file. Use as a context manager: ``with Store.open(path) as st:``."""
+
+    def __init__(self, con: Any, path: Path, read_only: bool) -> None:
+        self._con = con
+        self.path = path
+        self.read_only = read_only
+
+    # --- opening ------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False) -> Store:
+        """Open (and on first use create) the store at ``path``.
+
+        Raises StoreError when the file is locked by another process, is not a
+        leaderboard store, or has another schema version -- never a raw duckdb error.
+        """
+        path = Path(path)
+        if read_only and not path.exists():
+            raise StoreError(f"store {path} does not exist (run `leaderboard ingest` first)")
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise _open_error(path, exc) from exc
+        store = cls(con, path, read_only)
+        try:
+            store._prepare_schema()
+        except BaseException:
+            con.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _prepare_schema(self) -> None:
+        # duckdb opens some non-database files (a CSV, say) as an in-memory database
+        # with views over the file: refuse those rather than write a schema nowhere.
+        where = self._first("SELECT path FROM duckdb_databases() "
+                            "WHERE database_name = current_database()")
+        if where is None or where[0] is None:
+            raise StoreError(f"cannot open store {self.path}: not a DuckDB database file")
+        tables = {r[0] for r in self._con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+        views = self._first(
+            "SELECT count(*) FROM duckdb_views() WHERE NOT internal AND schema_name = 'main'")
+        if not tables and not (views and views[0]):
+            if self.read_only:
+                raise StoreError(f"store {self.path} is empty (run `leaderboard ingest` first)")
+            self._create_schema()
+            return
+        if "meta" not in tables:
+            raise StoreError(f"{self.path} is a DuckDB file but not a leaderboard store "
+                             "(no meta table); use another --db path")
+        row = self._first(
+            "SELECT value FROM meta WHERE key = ?", ["schema_version"])
+        found = row[0] if row else None
+        if found != str(SCHEMA_VERSION):
+            raise StoreError(
+                f"store {self.path} has schema version {found if found else 'unknown'}, "
+                f"this version of leaderboard reads version {SCHEMA_VERSION}; re-ingest "
+                "into a new store file (or use the leaderboard version that wrote it)")
+        missing = set(TABLES) - tables
+        if missing:
+            raise StoreError(f"store {self.path} is damaged: missing tables "
+                             f"{', '.join(sorted(missing))}")
+
+    def _create_schema(self) -> None:
+        with self._transaction("create the schema"):
+            self._con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            self._con.execute("INSERT INTO meta VALUES (?, ?)",
+                              ["schema_version", str(SCHEMA_VERSION)])
+            for table, columns in TABLES.items():
+                extra = ",\n  UNIQUE (source_sha256, paper_index)" if table == "sightings" else ""
+                self._con.execute(_ddl(table, columns, extra))
+
+    @contextmanager
+    def _transaction(self, what: str) -> Iterator[None]:
+        """One transaction: commit on success; on any error roll back and raise a
+        StoreError saying what could not be done (the store is left as before)."""
+        if self.read_only:
+            raise StoreError(f"cannot {what}: store {self.path} is open read-only")
+        self._con.begin()
+        try:
+            yield
+            self._con.commit()
+        except Exception as exc:
+            self._con.rollback()
+            if isinstance(exc, StoreError):
+                raise StoreError(f"could not {what}: {exc}") from exc.__cause__
+            raise StoreError(f"could not {what}: {exc}") from exc
+        except BaseException:
+            self._con.rollback()
+            raise
+
+    def _first(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """The first row of a query, or None. Fetches everything: duckdb refuses new
+        work on a connection while a result is still pending."""
+        rows = self._con.execute(sql, list(params)).fetchall()
+        return tuple(rows[0]) if rows else None
+
+    @contextmanager
+    def _staged(self, name: str, frame: pd.DataFrame) -> Iterator[str]:
+        """Expose a frame to SQL under a fixed view name for the duration of a block."""
+        self._con.register(name, frame)
+        try:
+            yield name
+        finally:
+            self._con.unregister(name)
+
+    # --- runs ---------------------------------------------------------------------
+    def begin_run(self, options: Mapping[str, Any]) -> str:
+        """Record the start of a run and return its id (time-based, not reproducible:
+        run ids are bookkeeping and never appear in exports)."""
+        now = _utcnow()
+        run_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+        with self._transaction("record the run"):
+            self._con.execute(
+                "INSERT INTO runs (run_id, tool_version, started_at, options, status) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [run_id, tool_version(), now, _json(options), "running"])
+        return run_id
+
+    def finish_run(self, run_id: str, counts: Mapping[str, Any], status: str) -> None:
+        """Record how a run ended (``ok``, ``failed``, ``partial`` ... as the caller says)."""
+        with self._transaction(f"finish run {run_id}"):
+            found = self._first("SELECT count(*) FROM runs WHERE run_id = ?", [run_id])
+            if not found or found[0] == 0:
+                raise StoreError(f"no run {run_id!r} in the store")
+            self._con.execute(
+                "UPDATE runs SET finished_at = ?, counts = ?, status = ? WHERE run_id = ?",
+                [_utcnow(), _json(counts), status, run_id])
+
+    def last_run_id(self) -> str | None:
+        row = self._first(
+            "SELECT run_id FROM runs ORDER BY started_at DESC, run_id DESC LIMIT 1")
+        return str(row[0]) if row else None
+
+    # --- ingest -------------------------------------------------------------------
+    def has_source(self, sha256: str) -> bool:
+        """Whether a file with these bytes is stored (lets callers skip extraction)."""
+        row = self._first("SELECT count(*) FROM sources WHERE sha256 = ?", [sha256])
+        return bool(row and row[0])
+
+    def ingest_source(self, source: str, sha256: str, fmt: str | None,
+                      papers: Sequence[SourcedPaper], claims: Sequence[Claim], run_id: str,
+                      *, size: int | None = None) -> IngestOutcome:
+        """Store one input file -- all its papers, sightings and claims, or nothing.
+
+        Idempotent by content: a file whose sha256 is already stored adds nothing and
+        returns status ``unchanged``. Papers already stored (from another file, or
+        earlier in this one) only gain a sighting; their claims here are skipped, so a
+        paper has exactly one set of claims, those of its first sighting.
+        """
+        with self._transaction(f"store {source}"):
+            if self.has_source(sha256):
+                return IngestOutcome(source=source, sha256=sha256, status="unchanged")
+            return self._ingest(source, sha256, fmt, papers, claims, run_id, size)
+
+    def _ingest(self, source: str, sha256: str, fmt: str | None,
+                papers: Sequence[SourcedPaper], claims: Sequence[Claim], run_id: str,
+                size: int | None) -> IngestOutcome:
+        # First sighting of each paper in this file, and its metadata merged in order.
+        merged: dict[str, dict[str, Any]] = {}
+        first_index: dict[str, int] = {}
+        sighted: set[tuple[str, int]] = set()
+        for item in papers:
+            pid = item.paper.paper_id
+            if item.sighting.paper_id != pid:
+                raise StoreError(f"sighting of {item.sighting.paper_id} carries paper {pid}")
+            sighted.add((pid, item.sighting.paper_index))
+            if pid in merged:
+                _merge_metadata(merged[pid], item.paper)
+            else:
+                merged[pid] = _paper_row(item.paper, run_id)
+                first_index[pid] = item.sighting.paper_index
+
+        stored_before = self._stored_paper_ids(list(merged))
+        new_ids = [pid for pid in merged if pid not in stored_before]
+
+        # Two *different* claims under one id are kept both: the key constraint then
+        # refuses the file midway (after its papers) and the whole file is rolled back.
+        kept: list[Claim] = []
+        seen: dict[str, Claim] = {}
+        skipped = 0
+        for claim in claims:
+            pid = claim.paper_id
+            if (pid, claim.paper_index) not in sighted:
+                raise StoreError(f"claim {claim.claim_id} is of paper {pid} at position "
+                                 f"{claim.paper_index}, which this file does not hold")
+            if pid in stored_before or claim.paper_index != first_index[pid]:
+                skipped += 1
+            elif seen.get(claim.claim_id) == claim:
+                skipped += 1  # the very same claim twice: keep one
+            else:
+                seen.setdefault(claim.claim_id, claim)
+                kept.append(claim)
+
+        self._insert_papers([merged[pid] for pid in new_ids])
+        self._merge_papers([merged[pid] for pid in merged if pid in stored_before])
+        self._insert_sightings(sha256, papers, run_id)
+        self._insert_claims(kept, run_id)
+        self._con.execute(
+            "INSERT INTO sources (sha256, source, size, format, n_papers, n_claims, "
+            "papers_new, claims_added, run_id, ingested_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [sha256, source, size, fmt, len(papers), len(claims), len(new_ids), len(kept),
+             run_id, _utcnow()])
+        return IngestOutcome(
+            source=source, sha256=sha256, status="added", papers_new=len(new_ids),
+            papers_seen_before=len(merged) - len(new_ids), sightings_added=len(papers),
+            claims_added=len(kept), claims_skipped=skipped)
+
+    def _stored_paper_ids(self, ids: list[str]) -> set[str]:
+        if not ids:
+            return set()
+        rows = self._con.execute(
+            "SELECT paper_id FROM papers WHERE list_contains(?, paper_id)", [ids]).fetchall()
+        return {r[0] for r in rows}
+
+    def _insert_papers(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        with self._staged("_stage_papers", _staging_frame(PAPER_TABLE, rows)) as view:
+            self._con.execute(
+                f"INSERT INTO papers SELECT {_select_cast(PAPER_TABLE)} FROM {view} s")
+
+    def _merge_papers(self, rows: list[dict[str, Any]]) -> None:
+        """Fill metadata a stored paper lacks from a new sighting (first non-null wins)."""
+        if not rows:
+            return
+        frame = _staging_frame(PAPER_TABLE, rows)
+        with self._staged("_stage_merge", frame) as view:
+            sets = []
+            for name, sqltype, _ in PAPER_TABLE:
+                if name in ("paper_id", "abstract", "content_hash", "run_id"):
+                    continue
+                if sqltype == "VARCHAR[]":
+                    sets.append(f"{name} = CASE WHEN len(papers.{name}) = 0 "
+                                f"THEN s.{name} ELSE papers.{name} END")
+                else:
+                    sets.append(f"{name} = coalesce(papers.{name}, s.{name})")
+            self._con.execute(
+                f"UPDATE papers SET {', '.join(sets)} "
+                f"FROM (SELECT {_select_cast(PAPER_TABLE, 'm')} FROM {view} m) s "
+                "WHERE papers.paper_id = s.paper_id")
+
+    def _insert_sightings(self, sha256: str, papers: Sequence[SourcedPaper],
+                          run_id: str) -> None:
+        if not papers:
+            return
+        row = self._first("SELECT coalesce(max(sighting_no), 0) FROM sightings")
+        start = int(row[0]) if row else 0
+        rows = []
+        for n, item in enumerate(papers, start=start + 1):
+            s = item.sighting
+            rows.append({
+                "sighting_no": n, "paper_id": s.paper_id, "source": s.source,
+                "source_sha256": sha256, "source_format": s.source_format,
+                "paper_index": s.paper_index, "abstract_start": s.abstract_start,
+                "abstract_end": s.abstract_end,
+                "offset_map": json.dumps([list(p) for p in s.offset_map]), "run_id": run_id,
+            })
+        with self._staged("_stage_sightings", _staging_frame(SIGHTING_TABLE, rows)) as view:
+            self._con.execute(
+                f"INSERT INTO sightings SELECT {_select_cast(SIGHTING_TABLE)} FROM {view} s")
+
+    def _insert_claims(self, claims: list[Claim], run_id: str) -> None:
+        if not claims:
+            return
+        rows = [{**c.model_dump(), "run_id": run_id} for c in claims]
+        with self._staged("_stage_claims", _staging_frame(CLAIM_TABLE, rows)) as view:
+            self._con.execute(
+                f"INSERT INTO claims SELECT {_select_cast(CLAIM_TABLE)} FROM {view} s")
+
+    # --- reading ------------------------------------------------------------------
+    def claims_frame(self, benchmark: str | None = None) -> pd.DataFrame:
+        """Stored claims with their paper's date, organisation and arXiv id, in a fixed
+        order (paper id, span). ``benchmark`` matches a registry id exactly or the
+        benchmark as written, ignoring case and surrounding space."""
+        where, params = "", []
+        if benchmark is not None:
+            where = ("WHERE c.benchmark_id = ? "
+                     "OR lower(trim(c.benchmark)) = lower(trim(?))")
+            params = [benchmark, benchmark]
+        return self._claims_query(where, params)
+
+    def _claims_query(self, where: str, params: list[Any]) -> pd.DataFrame:
+        cols = ", ".join(
+            "coalesce(c.paper_title, p.title) AS paper_title" if name == "paper_title"
+            else f"c.{name}" for name in CLAIM_COLUMNS)
+        sql = (f"SELECT {cols}, p.published, p.organization, p.arxiv_id "
+               f"FROM claims c LEFT JOIN papers p ON p.paper_id = c.paper_id {where} "
+               "ORDER BY c.paper_id, c.span_start, c.span_end, c.claim_id")
+        frame: pd.DataFrame = self._con.execute(sql, params).df()
+        return _typed(frame, (*CLAIM_TABLE, *PAPER_TABLE))
+
+    def papers_frame(self) -> pd.DataFrame:
+        """One row per paper (fields of :class:`Paper`) with its numbers of sightings
+        and claims, ordered by paper id."""
+        cols = ", ".join(f"p.{name}" for name in PAPER_COLUMNS)
+        frame: pd.DataFrame = self._con.execute(
+            f"SELECT {cols}, "
+            "(SELECT count(*) FROM sightings s WHERE s.paper_id = p.paper_id) AS n_sightings, "
+            "(SELECT count(*) FROM claims c WHERE c.paper_id = p.paper_id) AS n_claims "
+            "FROM papers p ORDER BY p.paper_id").df()
+        frame = _typed(frame, (*PAPER_TABLE, ("n_sightings", "BIGINT", ""),
+                               ("n_claims", "BIGINT", "")))
+        for name in ("authors", "categories"):
+            frame[name] = [list(v) for v in frame[name]]
+        return frame
+
+    def paper(self, paper_id: str) -> tuple[dict[str, Any], list[dict[str, Any]],
+                                            pd.DataFrame] | None:
+        """A paper, its sightings (first first) and its claims; None if not stored."""
+        cols = ", ".join(PAPER_COLUMNS)
+        row = self._first(f"SELECT {cols} FROM papers WHERE paper_id = ?", [paper_id])
+        if row is None:
+            return None
+        record = dict(zip(PAPER_COLUMNS, row, strict=True))
+        record["authors"] = list(record["authors"])
+        record["categories"] = list(record["categories"])
+        cur = self._con.execute(
+            "SELECT * FROM sightings WHERE paper_id = ? ORDER BY sighting_no", [paper_id])
+        names = [d[0] for d in cur.description]
+        sightings = []
+        for values in cur.fetchall():
+            item = dict(zip(names, values, strict=True))
+            item["offset_map"] = [tuple(p) for p in json.loads(item["offset_map"])]
+            sightings.append(item)
+        return record, sightings, self._claims_query("WHERE c.paper_id = ?", [paper_id])
+
+    def sources_frame(self) -> pd.DataFrame:
+        """Stored files in ingest order (includes run ids and times: not for exports)."""
+        frame: pd.DataFrame = self._con.execute(
+            "SELECT * FROM sources ORDER BY ingested_at, sha256").df()
+        return frame
+
+    def runs_frame(self) -> pd.DataFrame:
+        """Recorded runs, oldest first, with options and counts decoded from JSON."""
+        frame: pd.DataFrame = self._con.execute(
+            "SELECT * FROM runs ORDER BY started_at, run_id").df()
+        for name in ("options", "counts"):
+            frame[name] = [json.loads(v) if isinstance(v, str) else None for v in frame[name]]
+        return frame
+
+    def counts(self) -> dict[str, Any]:
+        """Sizes of the store, for ``leaderboard stats``; ``last_run`` is None or a dict."""
+        result: dict[str, Any] = {}
+        for name, sql in (
+            ("papers", "SELECT count(*) FROM papers"),
+            ("sightings", "SELECT count(*) FROM sightings"),
+            ("claims", "SELECT count(*) FROM claims"),
+            ("benchmarks", "SELECT count(DISTINCT coalesce(benchmark_id, "
+                           "'name:' || lower(trim(benchmark)))) FROM claims "
+                           "WHERE benchmark_id IS NOT NULL OR benchmark IS NOT NULL"),
+            ("sources", "SELECT count(*) FROM sources"),
+            ("runs", "SELECT count(*) FROM runs"),
+        ):
+            row = self._first(sql)
+            result[name] = int(row[0]) if row else 0
+        last = self._first(
+            "SELECT run_id, status, started_at, finished_at, counts FROM runs "
+            "ORDER BY started_at DESC, run_id DESC LIMIT 1")
+        if last is None:
+            result["last_run"] = None
+        else:
+            result["last_run"] = {
+                "run_id": last[0], "status": last[1], "started_at": last[2],
+                "finished_at": last[3], "counts": json.loads(last[4]) if last[4] else None}
+        return result
+
+
+def _json(value: Mapping[str, Any]) -> str:
+    """Options and counts as stable JSON text (sorted keys; odd values as strings)."""
+    return json.dumps(dict(value), sort_keys=True, default=str, ensure_ascii=False)
+
+
+def _open_error(path: Path, exc: Exception) -> StoreError:
+    """Turn duckdb's connection errors into messages naming the file and the fix."""
+    text = str(exc)
+    if "lock" in text.lower():
+        pid = _LOCK_PID.search(text)
+        holder = f" (PID {pid.group(1)})" if pid else ""
+        return StoreError(f"store {path} is in use by another process{holder}; wait for "
+                          "it to finish or use another --db file")
+    if "different configuration" in text:
+        return StoreError(f"store {path} is already open in this process in another "
+                          "mode (read-only vs read-write)")
+    return StoreError(f"cannot open store {path}: {text}")
+
+
+__all__ = [
+    "CLAIM_FRAME_COLUMNS",
+    "DB_ENV_VAR",
+    "PAPER_COLUMNS",
+    "SCHEMA_VERSION",
+    "IngestOutcome",
+    "Store",
+    "StoreError",
+    "default_db_path",
+]

@@ -1,0 +1,167 @@
+"""The command line through its real entry point (the installed console script)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "samples"
+CLI = Path(sys.executable).parent / "leaderboard"
+COMMANDS = ["extract", "ingest", "export", "benchmarks", "show", "stats"]
+
+
+def run(
+    *args: str, stdin: bytes | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(CLI), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=stdin.decode() if stdin is not None else None,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("store") / "lb.duckdb"
+    result = run("ingest", str(SAMPLES), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def test_console_script_installed() -> None:
+    assert CLI.exists(), "the package must install the `leaderboard` console script"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert "Example" in result.stdout
+
+
+def test_extract_jsonl_offsets_read_value_text(tmp_path: Path) -> None:
+    out = tmp_path / "claims.jsonl"
+    result = run("extract", str(SAMPLES), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) > 200
+    required = {
+        "source",
+        "paper_id",
+        "paper_title",
+        "char_start",
+        "char_end",
+        "value_text",
+        "kind",
+        "value",
+        "value_low",
+        "unit",
+        "model",
+        "base_model",
+        "params",
+        "active_params",
+        "benchmark",
+        "benchmark_id",
+        "task",
+        "metric",
+        "baseline",
+        "direction",
+        "delta_type",
+        "setting",
+        "qualifier",
+        "role",
+        "sentence",
+    }
+    assert required <= set(rows[0])
+    texts: dict[str, str] = {}
+    for row in rows:
+        text = texts.setdefault(row["source"], Path(row["source"]).read_text(encoding="utf-8"))
+        assert text[row["char_start"] : row["char_end"]] == row["value_text"]
+        assert row["kind"] in ("score", "delta", "ratio")
+
+
+def test_extract_csv_and_standard_input(tmp_path: Path) -> None:
+    abstract = b"We propose FooNet. FooNet reaches 91.2% accuracy on CIFAR-10, 2x faster.\n"
+    out = tmp_path / "claims.csv"
+    result = run("extract", "-", "-o", str(out), stdin=abstract)
+    assert result.returncode == 0, result.stderr
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("claim_id,")
+    assert len(lines) == 3
+    assert "91.2%" in lines[1] and "2x" in lines[2]
+
+
+def test_bad_input_is_reported_and_the_rest_goes_on(tmp_path: Path) -> None:
+    out = tmp_path / "claims.jsonl"
+    missing = tmp_path / "nope.txt"
+    result = run("extract", str(missing), str(SAMPLES / "003_5b6b1415f84db99a.txt"), "-o", str(out))
+    assert result.returncode == 1
+    assert "nope.txt" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert out.read_text(encoding="utf-8").count("\n") >= 1
+
+
+def test_ingest_is_idempotent(store: Path) -> None:
+    again = run("ingest", str(SAMPLES), "--db", str(store))
+    assert again.returncode == 0, again.stderr
+    assert "0 file(s) added, 3 unchanged" in again.stderr
+    assert "0 claim(s) added" in again.stderr
+
+
+def test_paper_seen_twice_is_one_paper(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "claims.jsonl"
+    assert (
+        run("export", "claims", "--format", "jsonl", "-o", str(out), "--db", str(store)).returncode
+        == 0
+    )
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    orca = [r for r in rows if r["value_text"] == "86.81%"]
+    assert len({r["paper_id"] for r in orca}) == 1
+    assert len({r["source"] for r in orca}) == 1
+
+
+def test_leaderboard_export_is_byte_identical(store: Path, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder in (a, b):
+        result = run(
+            "export", "leaderboards", "--format", "csv", "-o", str(folder), "--db", str(store)
+        )
+        assert result.returncode == 0, result.stderr
+    files = sorted(p.name for p in a.iterdir())
+    assert "index.csv" in files and len(files) > 5
+    assert files == sorted(p.name for p in b.iterdir())
+    for name in files:
+        assert (a / name).read_bytes() == (b / name).read_bytes()
+    gsm = [n for n in files if n.startswith("gsm8k")]
+    assert gsm, files
+    header = (a / gsm[0]).read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("benchmark,benchmark_id,metric,setting,rank,model,value,unit")
+
+
+def test_show_and_stats(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "claims.jsonl"
+    run("export", "claims", "--format", "jsonl", "-o", str(out), "--db", str(store))
+    paper_id = json.loads(out.read_text(encoding="utf-8").splitlines()[0])["paper_id"]
+    shown = run("show", paper_id, "--db", str(store))
+    assert shown.returncode == 0, shown.stderr
+    assert paper_id in shown.stdout and "claim(s)" in shown.stdout
+    missing = run("show", "h:doesnotexist", "--db", str(store))
+    assert missing.returncode == 1
+    stats = run("stats", "--db", str(store))
+    assert stats.returncode == 0 and "papers" in stats.stdout
+
+
+def test_benchmarks_list_and_validate() -> None:
+    listed = run("benchmarks")
+    assert listed.returncode == 0 and "gsm8k" in listed.stdout
+    checked = run("benchmarks", "--validate")
+    assert checked.returncode == 0, checked.stderr
+    assert "0 problem(s)" in checked.stderr
