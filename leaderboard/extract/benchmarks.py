@@ -32,6 +32,9 @@ _BENCHMARK_SHAPE = re.compile(
 # "(X)" right after a task description: "the zero-shot long video task (Video-MME)"
 _PAREN = re.compile(r"\btasks?\s+\((?P<name>" + _NAME + r")\)")
 
+# A registry match written in lower-case letters only is an ordinary word, not a name.
+_LOWER_WORD = re.compile(r"[a-z]+")
+
 _NOT_BENCHMARKS = frozenset(
     [
         "GPU",
@@ -93,6 +96,8 @@ class RegistryBenchmarkFinder(BenchmarkFinder):
         found: list[tuple[int, int, str, str | None]] = []
         if self._index is not None:
             for mention in self._index.find_all(text):
+                if _LOWER_WORD.fullmatch(mention.text):
+                    continue  # "multiple" is prose even if "MultiPL-E" folds to it
                 found.append((mention.start, mention.end, mention.text, mention.benchmark_id))
         taken = [(s, e) for s, e, _, _ in found]
 

@@ -213,7 +213,7 @@ _BASELINE_STOP = re.compile(
     re.I,
 )
 _SUBJECT_VERB = re.compile(
-    r"^\s*(?:\([^)]*\)\s*)?(?:,[^,]*,\s*)?(?:also\s+|further\s+|even\s+|still\s+|consistently\s+|"
+    r"^\s*(?:\([^)]*\)\s*)?(?:,[^,]*,\s*|,\s*)?(?:also\s+|further\s+|even\s+|still\s+|consistently\s+|"
     r"significantly\s+|can\s+|could\s+|only\s+|now\s+|then\s+)*(?:achiev|reach|obtain|attain|"
     r"outperform|surpass|improv|exceed|beat|match|deliver|yield|show|exhibit|demonstrat|enjoy|"
     r"requir|reduc|cut|boost|run|is|are|was|were|has|have|provid|gets?|scor|establish|set|"
@@ -222,6 +222,10 @@ _SUBJECT_VERB = re.compile(
     r"surpass|attain|lower|gain|record|push|bring|narrow|close|produc|approach)",
     re.I,
 )
+# "outperforms 16-bit LoRA at 80.06%": the number after "at" is the level of the object
+_OBJECT_AT = re.compile(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\s+"
+                        r"(?P<name>(?:[\w\-.]+\s+){0,2}?[\w\-.]*[A-Z0-9][\w\-.]*)\s+"
+                        r"(?:at|with)\s+(?:only\s+)?$")
 # A subject that is a kind of system rather than a name: "existing TTT methods",
 # "current long context LLMs", "standard training" (a baseline described in words).
 _GENERIC_SUBJECT = re.compile(
@@ -275,6 +279,7 @@ class _Paper:
     sentences: tuple[Sentence, ...]
     system_params: float | None
     system_active: float | None
+    system_is_benchmark: bool = False  # the paper introduces a benchmark, not a model
 
 
 def _sentence_of(sentences: tuple[Sentence, ...], pos: int) -> Sentence:
@@ -562,8 +567,13 @@ def _subject(
     candidates = [
         n
         for n in names
-        if clause_start <= n.start < m.start and not _is_benchmark_name(n.text, benchmarks)
+        if clause_start <= n.start < m.start
+        and not _is_benchmark_name(n.text, benchmarks)
+        and not default_lexicon().metric_re.fullmatch(n.text)
     ]
+    object_at = _OBJECT_AT.search(clause)
+    if object_at:
+        return object_at.group("name").strip(), None
     base = None
     for n in names:
         pre = text[max(sent.start, n.start - 40) : n.start]
@@ -602,7 +612,7 @@ def _subject(
     if generic:
         return generic.group("np").strip(), base
     # an unnamed subject ("our model", "we", "it") is the paper's own system
-    if p.system:
+    if p.system and not p.system_is_benchmark:
         return p.system, base
     return None, base
 
@@ -683,6 +693,10 @@ def _norm_name(s: str) -> str:
     return re.sub(r"[^a-z0-9]", "", s.lower())
 
 
+_BENCHMARK_TITLE = re.compile(
+    r"\b(?:benchmark\w*|dataset|leaderboard|evaluation suite|test suite)\b", re.I)
+
+
 def _params_for(
     model: str | None,
     base: str | None,
@@ -752,6 +766,13 @@ def _benchmarks_in(
     ]
 
 
+# between a benchmark and its number: "GenEval score of", "MMLU accuracy:", "on X is"
+_NAMED_BEFORE = re.compile(r"\s*(?:(?!(?:and|or|but|while|with|whereas)\b)[a-z][\w\-]*\s+){0,3}"
+                           r"(?:of|is|was|reaches|=|:)\s*(?:only\s+)?",
+                           re.I)
+_CLAUSE_BREAK = re.compile(r";|,\s*(?:and|while|but|which|whereas)\b|\bwhile\b|\bwhereas\b")
+
+
 def _pick_benchmark(
     m: NumberMention, sent: Sentence, bms: list[tuple[int, int, str, str | None]], text: str
 ) -> tuple[str, str | None] | None:
@@ -759,12 +780,14 @@ def _pick_benchmark(
     else the nearest before it in the sentence."""
     if not bms:
         return None
+    before = [b for b in bms if b[1] <= m.start]
+    if before and _NAMED_BEFORE.fullmatch(text[before[-1][1] : m.start]):
+        return before[-1][2], before[-1][3]  # "a GenEval score of 0.58"
     after = [b for b in bms if b[0] >= m.end]
-    after = [b for b in after if not re.search(r"[;]|\bwhile\b|\bwhereas\b", text[m.end : b[0]])]
+    after = [b for b in after if not _CLAUSE_BREAK.search(text[m.end : b[0]])]
     if after and after[0][0] - m.end <= 60:
         b = after[0]
         return b[2], b[3]
-    before = [b for b in bms if b[1] <= m.start]
     if before:
         b = before[-1]
         return b[2], b[3]
@@ -799,7 +822,11 @@ def extract_drafts(
     system = system_name(title, abstract)
     known = frozenset(x for x in (system,) if x) | recurring_proper_names(abstract)
     sys_params, sys_active = _declared_system_size(abstract, system, sentences)
-    p = _Paper(abstract, title, system, known, sentences, sys_params, sys_active)
+    is_benchmark = bool(system) and (
+        bool(finder(system or ""))
+        or bool(title and _BENCHMARK_TITLE.search(title))
+    )
+    p = _Paper(abstract, title, system, known, sentences, sys_params, sys_active, is_benchmark)
     mentions = find_numbers(abstract)
     drafts: list[DraftClaim | None] = []
     rejected_bare: list[int] = []
@@ -1064,6 +1091,9 @@ def _parenthesised_list(text: str, group: list[DraftClaim]) -> list[DraftClaim]:
     return []
 
 
+# "86.05% vs 86.28% for full-finetuning": whose the second number is
+_FOR_OWNER = re.compile(r"\s+(?:for|of|by)\s+(?:the\s+)?(?P<name>[\w\-.]+(?:\s+[\w\-.]+)?)"
+                        r"(?=[\s,.;)]|$)")
 _FROM_TO = re.compile(r"\bfrom\s*$", re.I)
 
 
@@ -1089,7 +1119,8 @@ def _apply_pairs(p: _Paper, drafts: list[DraftClaim]) -> None:
             a.baseline = None
         elif re.fullmatch(r"\s*(?:%|\\%)?\s*(?:vs\.?|versus)\s*", gap):
             a.pair, b.pair = "first", "second"
-            ref = a.baseline
+            owner = _FOR_OWNER.match(text, b.mention.tail_end)
+            ref = owner.group("name") if owner else a.baseline
             if ref:
                 b.model = ref
                 b.params, b.active_params = size_from_name(ref)
@@ -1151,9 +1182,14 @@ def _carry_benchmarks(p: _Paper, drafts: list[DraftClaim], finder: BenchmarkFind
         idx = sentences.index(d.sentence)
         if idx == 0 or finder(d.sentence.text):
             continue
-        bms = finder(sentences[idx - 1].text)
-        if len({b[3] or b[2] for b in bms}) == 1:
-            d.benchmark, d.benchmark_id = bms[0][2], bms[0][3]
+        for back in (1, 2):
+            if idx - back < 0:
+                break
+            bms = finder(sentences[idx - back].text)
+            if bms:
+                if len({b[3] or b[2] for b in bms}) == 1:
+                    d.benchmark, d.benchmark_id = bms[0][2], bms[0][3]
+                break
 
 
 def _mark_restated(drafts: list[DraftClaim]) -> None:
