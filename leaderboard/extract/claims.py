@@ -223,9 +223,11 @@ _SUBJECT_VERB = re.compile(
     re.I,
 )
 # "outperforms 16-bit LoRA at 80.06%": the number after "at" is the level of the object
-_OBJECT_AT = re.compile(r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\s+"
-                        r"(?P<name>(?:[\w\-.]+\s+){0,2}?[\w\-.]*[A-Z0-9][\w\-.]*)\s+"
-                        r"(?:at|with)\s+(?:only\s+)?$")
+_OBJECT_AT = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\s+"
+    r"(?P<name>(?:[\w\-.]+\s+){0,2}?[\w\-.]*[A-Z0-9][\w\-.]*)\s+"
+    r"(?:at|with)\s+(?:only\s+)?$"
+)
 # A subject that is a kind of system rather than a name: "existing TTT methods",
 # "current long context LLMs", "standard training" (a baseline described in words).
 _GENERIC_SUBJECT = re.compile(
@@ -579,6 +581,7 @@ def _subject(
         pre = text[max(sent.start, n.start - 40) : n.start]
         if (
             _BASE_MODEL_CUE.search(pre)
+            and not _SIZE_OF_BASELINE.search(pre)
             and not _is_benchmark_name(n.text, benchmarks)
             and (size_from_name(n.text)[0] or n.start < m.start)
         ):
@@ -620,12 +623,39 @@ def _subject(
 # Methods that change a model's parameter count: pruning, distillation into a smaller
 # model, or any abstract that says it reduces the parameters. Quantization, fine-tuning
 # and prompting keep the base model's count.
+# Compression changes a model's parameter count, unless it is quantization; pruning,
+# distillation and text saying the parameters are reduced change it whatever else.
 _SIZE_CHANGING = re.compile(
-    r"\b(?:prun\w+|distill\w*|sparsif\w+|(?:reduc\w*|cut\w*|decreas\w*)\s+(?:\w+\s+){0,4}?"
-    r"(?:parameters|model\s+size)|fewer\s+parameters|tensor\s+networks?)\b",
+    r"\b(?:compress\w*|low-rank\s+(?:decomposition|factori[sz]ation|approximation))\b", re.I
+)
+_QUANTIZATION = re.compile(r"\bquanti[sz]\w*", re.I)
+_FEWER_PARAMETERS = re.compile(
+    r"\b(?:prun\w+|distill\w*|sparsif\w+|tensor\s+networks?|fewer\s+parameters|"
+    r"(?:reduc\w*|cut\w*|decreas\w*)\s+(?:[\w%]+\s+){0,5}?(?:parameters|model\s+size))\b",
     re.I,
 )
 _NAME_PAREN_SIZE = re.compile(r"[\w\-]\s*\($")
+_PAREN_GLOSS = re.compile(r"\([^()]*[A-Z][\w\-]*[^()]*,\s*$")
+
+
+_SIZE_NAME_TAIL = re.compile(
+    r"(?:[A-Za-z][\w\-.]*[A-Z0-9][\w\-.]*|[A-Z][\w\-.]*\s\d+(?:\.\d+)?)\s$"
+)
+_SIZE_BOUND_BEFORE = re.compile(
+    r"(?:<|>|≤|≥|\bup\s+to|\bat\s+least|\bat\s+most|\bover|\bmore\s+than|\bless\s+than|"
+    r"\bunder|\bbelow|\babove|\bfrom|\bbeyond|\bexceeding)\s*(?:at\s+least\s+)?$",
+    re.I,
+)
+_SIZE_BOUND_AFTER = re.compile(
+    r"\s*(?:parameters?\s+)?(?:or\s+(?:less|more|fewer|smaller|larger)|"
+    r"and\s+(?:above|below|beyond)|to\s+\d)",
+    re.I,
+)
+_SIZE_OF_BASELINE = re.compile(
+    r"\b(?:than|over|outperform\w*|surpass\w*|beat\w*|exceed\w*|compared\s+(?:to|with)|"
+    r"versus|vs\.?|such\s+as|like)\s+(?:the\s+|a\s+|an\s+)?(?:\S+\s+){0,2}$",
+    re.I,
+)
 
 
 def _sentence_sizes(
@@ -640,12 +670,19 @@ def _sentence_sizes(
         if not z.params:
             continue
         before = text[max(0, z.start - 40) : z.start]
-        if _NAME_PAREN_SIZE.search(text[max(0, z.start - 3) : z.start]):
-            continue
-        if re.search(r"[A-Za-z][\w\-.]*[A-Z0-9][\w\-.]*\s$", before) and not re.search(
+        after = text[z.end : z.end + 20]
+        if _NAME_PAREN_SIZE.search(text[max(0, z.start - 3) : z.start]) or _PAREN_GLOSS.search(
+            before
+        ):
+            continue  # "RT-2-X (55B)", "(Turing-NLG, 17B parameters)": another model's size
+        if _SIZE_NAME_TAIL.search(before) and not re.search(
             r"\b(?:a|an|the|of|our|its|with|to|at|only|from)\s$", before
         ):
-            continue  # "LLaMA2 7B": the size ends a model name
+            continue  # "LLaMA2 7B", "Llama 3 8B": the size ends a model name
+        if _SIZE_BOUND_BEFORE.search(before) or _SIZE_BOUND_AFTER.match(after):
+            continue  # "<1M parameters", "up to 2.7B", "7B or less": a bound, not a size
+        if _SIZE_OF_BASELINE.search(before):
+            continue  # "outperforms a 7B parameter model": the size of the reference
         owner = re.search(
             r"([A-Z][\w\-]*[A-Z0-9][\w\-]*)\s+(?:with|of|has|having)\s+"
             r"(?:only\s+|just\s+|about\s+)?$",
@@ -694,7 +731,8 @@ def _norm_name(s: str) -> str:
 
 
 _BENCHMARK_TITLE = re.compile(
-    r"\b(?:benchmark\w*|dataset|leaderboard|evaluation suite|test suite)\b", re.I)
+    r"\b(?:benchmark\w*|dataset|leaderboard|evaluation suite|test suite)\b", re.I
+)
 
 
 def _params_for(
@@ -721,7 +759,9 @@ def _params_for(
     sizes = _sentence_sizes(sent, model, benchmarks)
     if len(sizes) == 1 and (is_system or model in sent.text):
         return next(iter(sizes)), active
-    keeps_size = not _SIZE_CHANGING.search(p.text)
+    keeps_size = not _FEWER_PARAMETERS.search(p.text) and (
+        not _SIZE_CHANGING.search(p.text) or bool(_QUANTIZATION.search(p.text))
+    )
     if keeps_size and not sizes and (is_system or is_name_like(model)):
         named = _evaluated_name_sizes(p.text, sent, names, m)
         if len(named) == 1:
@@ -735,6 +775,13 @@ def _params_for(
     return None, None
 
 
+def _mentions_system(text: str, system: str) -> bool:
+    """The sentence names the system or a variant of it ("SAVEnVideo" for "SAVEn-Vid")."""
+    if system in text:
+        return True
+    return any(_same_system(n.text, system) for n in find_names(text, frozenset({system})))
+
+
 def _declared_system_size(
     text: str, system: str | None, sentences: tuple[Sentence, ...]
 ) -> tuple[float | None, float | None]:
@@ -742,7 +789,7 @@ def _declared_system_size(
     "we introduce X, a 3.8-billion-parameter ...", or one size stated for "our model"."""
     candidates: list[float] = []
     for s in sentences:
-        if not system or system not in s.text:
+        if not system or not _mentions_system(s.text, system):
             continue
         sizes = _sentence_sizes(s, system)
         if len({z.params for z in find_sizes(s.text) if z.params}) > 1:
@@ -767,9 +814,11 @@ def _benchmarks_in(
 
 
 # between a benchmark and its number: "GenEval score of", "MMLU accuracy:", "on X is"
-_NAMED_BEFORE = re.compile(r"\s*(?:(?!(?:and|or|but|while|with|whereas)\b)[a-z][\w\-]*\s+){0,3}"
-                           r"(?:of|is|was|reaches|=|:)\s*(?:only\s+)?",
-                           re.I)
+_NAMED_BEFORE = re.compile(
+    r"\s*(?:(?!(?:and|or|but|while|with|whereas)\b)[a-z][\w\-]*\s+){0,3}"
+    r"(?:of|is|was|reaches|=|:)\s*(?:only\s+)?",
+    re.I,
+)
 _CLAUSE_BREAK = re.compile(r";|,\s*(?:and|while|but|which|whereas)\b|\bwhile\b|\bwhereas\b")
 
 
@@ -823,8 +872,7 @@ def extract_drafts(
     known = frozenset(x for x in (system,) if x) | recurring_proper_names(abstract)
     sys_params, sys_active = _declared_system_size(abstract, system, sentences)
     is_benchmark = bool(system) and (
-        bool(finder(system or ""))
-        or bool(title and _BENCHMARK_TITLE.search(title))
+        bool(finder(system or "")) or bool(title and _BENCHMARK_TITLE.search(title))
     )
     p = _Paper(abstract, title, system, known, sentences, sys_params, sys_active, is_benchmark)
     mentions = find_numbers(abstract)
@@ -1092,8 +1140,10 @@ def _parenthesised_list(text: str, group: list[DraftClaim]) -> list[DraftClaim]:
 
 
 # "86.05% vs 86.28% for full-finetuning": whose the second number is
-_FOR_OWNER = re.compile(r"\s+(?:for|of|by)\s+(?:the\s+)?(?P<name>[\w\-.]+(?:\s+[\w\-.]+)?)"
-                        r"(?=[\s,.;)]|$)")
+_FOR_OWNER = re.compile(
+    r"\s+(?:for|of|by)\s+(?:the\s+)?(?P<name>[\w\-.]+(?:\s+[\w\-.]+)?)"
+    r"(?=[\s,.;)]|$)"
+)
 _FROM_TO = re.compile(r"\bfrom\s*$", re.I)
 
 
@@ -1137,6 +1187,12 @@ _SIZE_RIGHT_AFTER = re.compile(
 )
 
 
+_OWNER_AFTER = re.compile(
+    r"\s*(?:for|on|with|in)\s+(?:the\s+)?(?P<name>[A-Z][\w\-.]*[\w])"
+    r"(?:\s*\((?P<gloss>[^()]{1,30})\))?"
+)
+
+
 def _apply_parallel_sizes(p: _Paper, drafts: list[DraftClaim]) -> None:
     """Sizes that go with numbers one to one: a list of k sizes and a list of k numbers in
     one sentence ("models with 7B and 72B parameters ... achieves 75% and 84.5%"), or a
@@ -1157,6 +1213,13 @@ def _apply_parallel_sizes(p: _Paper, drafts: list[DraftClaim]) -> None:
             ]
             if after_size:
                 d.params = after_size[0].params
+                continue
+            owner = _OWNER_AFTER.match(text, d.mention.tail_end)
+            if owner:  # "by 5.93 GB for GPT-2 (1.5B parameters) and 25.15 GB for Llama2-7B"
+                named, _ = size_from_name(owner.group("name"))
+                glossed = find_sizes(owner.group("gloss") or "")
+                if named or (glossed and glossed[0].params):
+                    d.params = named or glossed[0].params
         listed = len(sizes) >= 2 and all(
             _SIZE_LIST_GAP.fullmatch(sent.text[a.end : b.start])
             for a, b in itertools.pairwise(sizes)
