@@ -917,17 +917,37 @@ def extract_drafts(
     return out
 
 
-_LIST_GAP = re.compile(
-    r"^\s*(?:%|\\%)?\s*(?:\((?:\w+\s+){0,3})?(?:[^\s,;]+\s*){0,6}?\s*"
-    r"(?:,\s*and|,|;|and|&|or)?\s*(?:and\s+)?$",
-    re.I,
-)
+_GAP_WORD = re.compile(r"[^\s,;&]+")
+_GAP_JOINERS = frozenset({"and", "or", "%", "\\%"})
+
+
+def _list_gap(gap: str) -> bool:
+    """Whether the text between two numbers only continues a list: separators and at
+    most six words of context ("% in QA, ", " BLEU and ", " of the training data and ")."""
+    if len(gap) > 70:
+        return False
+    words = [w for w in _GAP_WORD.findall(gap) if w.lower() not in _GAP_JOINERS]
+    return len(words) <= 6
+
+
 _LIST_GAP_STOP = re.compile(
     r"\b(?:while|but|whereas|which|with|achiev\w*|outperform\w*|surpass\w*|"
     r"reduc\w*|using|uses|requir\w*|compared|than|over|vs\.?|versus|to|"
     r"from)\b",
     re.I,
 )
+
+
+def _claimed_neighbours(drafts: list[DraftClaim | None], i: int) -> list[int]:
+    """The nearest claims before and after position ``i`` (sizes in between skipped)."""
+    out = []
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(drafts) and drafts[j] is None:
+            j += step
+        if 0 <= j < len(drafts):
+            out.append(j)
+    return out
 
 
 def _propagate_lists(
@@ -941,16 +961,14 @@ def _propagate_lists(
     def joined(i: int, j: int) -> bool:
         a, b = (mentions[i], mentions[j]) if i < j else (mentions[j], mentions[i])
         gap = text[a.tail_end : b.start]
-        return bool(_LIST_GAP.match(gap)) and not _LIST_GAP_STOP.search(gap)
+        return _list_gap(gap) and not _LIST_GAP_STOP.search(gap)
 
     changed = True
     while changed:
         changed = False
         for i, m in enumerate(mentions):
             current = drafts[i]
-            for j in (i - 1, i + 1):
-                if not 0 <= j < len(mentions) or drafts[j] is None:
-                    continue
+            for j in _claimed_neighbours(drafts, i):
                 neighbour = drafts[j]
                 assert neighbour is not None
                 n = mentions[j]
