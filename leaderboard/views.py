@@ -51,10 +51,21 @@ def claims_table(db_path: Path, benchmark: str | None = None) -> pd.DataFrame:
     return frame[list(CLAIM_COLUMNS)]
 
 
+def with_default_metrics(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims whose text names no metric are ranked under their benchmark's default
+    metric (registry), so "64% on MMLU" and "64% accuracy on MMLU" share a board. The
+    stored claim keeps its null: this is a reading for ranking, not an extraction."""
+    defaults = {bid: metric for bid, (_, metric) in _directions().items()}
+    out = claims.copy()
+    missing = out["metric"].isna() & out["benchmark_id"].notna()
+    out.loc[missing, "metric"] = out.loc[missing, "benchmark_id"].map(defaults)
+    return out
+
+
 def leaderboards_table(db_path: Path, benchmark: str | None = None) -> pd.DataFrame:
     with Store.open(db_path, read_only=True) as store:
         claims = store.claims_frame(benchmark)
-    return build_leaderboards(claims, direction_of)
+    return build_leaderboards(with_default_metrics(claims), direction_of)
 
 
 def export_claims(db_path: Path, output: Path, fmt: str, benchmark: str | None = None) -> int:
@@ -115,7 +126,7 @@ def store_summary(db_path: Path, leaderboards_dir: Path | None = None, top: int 
     with Store.open(db_path, read_only=True) as store:
         counts = store.counts()
         claims = store.claims_frame()
-    boards = build_leaderboards(claims, direction_of)
+    boards = build_leaderboards(with_default_metrics(claims), direction_of)
     lines = [
         f"store: {db_path}",
         f"  {counts['papers']} papers ({counts['sightings']} sightings in "

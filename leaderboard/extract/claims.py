@@ -1159,8 +1159,8 @@ def _parenthesised_list(text: str, group: list[DraftClaim]) -> list[DraftClaim]:
 
 # "86.05% vs 86.28% for full-finetuning": whose the second number is
 _FOR_OWNER = re.compile(
-    r"\s+(?:for|of|by)\s+(?:the\s+)?(?P<name>[\w\-.]+(?:\s+[\w\-.]+)?)"
-    r"(?=[\s,.;)]|$)"
+    r"\s+(?:for|of|by)\s+(?:the\s+)?(?P<name>[\w\-]+(?:\.\d+)*"
+    r"(?:\s+(?!(?:and|or|on|in|at|with|while)\b)[a-z][\w\-]*)?)(?=[\s,.;)]|$)"
 )
 _FROM_TO = re.compile(r"\bfrom\s*$", re.I)
 
