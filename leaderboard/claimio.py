@@ -17,8 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Literal
 
+from leaderboard.export import clean_float, csv_cell
 from leaderboard.models import CLAIM_COLUMNS, Claim
-from leaderboard.textsafety import csv_safe
 
 ClaimFormat = Literal["jsonl", "csv"]
 
@@ -26,16 +26,6 @@ ClaimFormat = Literal["jsonl", "csv"]
 def claim_format_for(path: Path) -> ClaimFormat:
     """``.csv`` gives CSV; anything else (``.jsonl``, ``.json``, ``-``) JSON lines."""
     return "csv" if path.suffix.lower() == ".csv" else "jsonl"
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return csv_safe(str(value))
 
 
 class ClaimWriter:
@@ -65,9 +55,11 @@ class ClaimWriter:
         assert self._fh is not None
         row = claim.model_dump()
         if self._csv is not None:
-            self._csv.writerow([_cell(row[c]) for c in CLAIM_COLUMNS])
+            self._csv.writerow([csv_cell(row[c]) for c in CLAIM_COLUMNS])
         else:
-            self._fh.write(json.dumps({c: row[c] for c in CLAIM_COLUMNS}, ensure_ascii=False))
+            record = {c: clean_float(v) if isinstance(v, float) else v
+                      for c in CLAIM_COLUMNS for v in (row[c],)}
+            self._fh.write(json.dumps(record, ensure_ascii=False))
             self._fh.write("\n")
 
     def write_all(self, claims: Iterable[Claim]) -> None:

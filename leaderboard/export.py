@@ -43,6 +43,7 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from leaderboard.leaderboards import clean, unique_slugs
+from leaderboard.textsafety import csv_safe
 
 Format = Literal["csv", "parquet", "jsonl"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet", "jsonl")
@@ -158,16 +159,20 @@ def _columns(df: pd.DataFrame) -> list[tuple[str, Kind, list[Any]]]:
     return result
 
 
-def _csv_cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """One CSV cell: empty for null, ``true``/``false``, floats in their shortest form,
+    lists as JSON, and text made inert for spreadsheets (:func:`csv_safe`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(value)
+        return repr(clean_float(value))
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+        return csv_safe(json.dumps(value, ensure_ascii=False))
+    return csv_safe(str(value))
 
 
 def render_csv(df: pd.DataFrame) -> bytes:
@@ -177,7 +182,7 @@ def render_csv(df: pd.DataFrame) -> bytes:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([name for name, _, _ in cols])
     for i in range(len(df)):
-        writer.writerow([_csv_cell(values[i]) for _, _, values in cols])
+        writer.writerow([csv_cell(values[i]) for _, _, values in cols])
     return buf.getvalue().encode("utf-8")
 
 
