@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 DB ?= data/leaderboard.duckdb
 OUT ?= out
 
-.PHONY: demo test lint typecheck unit bench schemas clean install install-dev
+.PHONY: demo test lint typecheck unit bench schemas clean install install-dev browser dashboard
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,18 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-unit: $(DEV_STAMP)
+unit: $(DEV_STAMP) browser
 	$(BIN)/pytest -q
+
+# The dashboard's real-browser tests drive Debian's chromium through Playwright (its own
+# browser download cannot reach the internet). Installed when missing and apt-get is
+# usable (root, as in CI); otherwise those tests skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	      >/dev/null || echo "chromium could not be installed: browser tests will skip"; \
+	  else echo "no chromium and no apt-get as root: browser tests will skip"; fi; }
 
 test: lint typecheck unit
 
@@ -49,6 +59,10 @@ schemas: $(STAMP)
 
 bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_dashboard.py
+
+dashboard: $(STAMP)
+	$(BIN)/leaderboard dashboard --db $(DB)
 
 clean:
 	rm -rf $(OUT) $(DB) $(DB).wal .pytest_cache .mypy_cache .ruff_cache

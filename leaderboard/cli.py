@@ -241,6 +241,88 @@ def stats(
     out.print(store_summary(_db_path(db), leaderboards), markup=False, highlight=False)
 
 
+@app.command()
+def chart(
+    benchmark: Annotated[str, typer.Option("--benchmark", "-b", help="benchmark id, name or "
+                                           "alias (e.g. gsm8k, \"MT-Bench\")")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="frontier.svg, .png or .html")],
+    metric: Annotated[str | None, typer.Option(help="metric of the board (default: the "
+                                               "benchmark's largest board)")] = None,
+    setting: Annotated[str | None, typer.Option(help="setting of the board")] = None,
+    color_by: Annotated[str, typer.Option(help="role or organization")] = "role",
+    db: DbOpt = None,
+) -> None:
+    """Draw a benchmark's score-versus-parameters frontier as a static file.
+
+    The same chart as the dashboard's frontier view, for papers and slides: every
+    claimed score against model size (log axis) and the Pareto frontier as a step line.
+
+    Example: leaderboard chart --benchmark gsm8k -o frontier.svg
+    """
+    from leaderboard.frontier import (
+        board_choices,
+        find_benchmark_key,
+        frontier_chart,
+        frontier_view,
+        render_chart,
+    )
+    from leaderboard.views import direction_of, scores_table
+
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in ("svg", "png", "html"):
+        err.print(f"[red]error[/red] {escape(str(output))}: use a .svg, .png or .html file")
+        raise typer.Exit(2)
+    scores = scores_table(_db_path(db))
+    key = find_benchmark_key(scores, benchmark)
+    if key is None:
+        err.print(f"[red]error[/red] no score claims for benchmark {escape(benchmark)!r}")
+        raise typer.Exit(1)
+    boards = [b for b in board_choices(scores, key)
+              if (metric is None or b[0] == metric) and (setting is None or b[1] == setting)]
+    if not boards:
+        err.print(f"[red]error[/red] {escape(benchmark)}: no board with metric={metric!r} "
+                  f"setting={setting!r}")
+        raise typer.Exit(1)
+    b_metric, b_setting, b_unit, _ = boards[0]
+    rows = scores[scores["benchmark_key"] == key]
+    label = str(rows["benchmark"].dropna().iloc[0]) if rows["benchmark"].notna().any() else key
+    bid = rows["benchmark_id"].dropna()
+    view = frontier_view(scores, key, b_metric, b_setting, b_unit,
+                         direction=direction_of(bid.iloc[0] if not bid.empty else None,
+                                                b_metric))
+    title = " · ".join(x for x in (label, b_metric, b_setting) if x)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(render_chart(frontier_chart(view, title, color_by), fmt))
+    err.print(f"{len(view.points)} sized claims ({len(view.frontier)} on the frontier, "
+              f"{len(view.unsized)} without a size) -> {output}")
+
+
+@app.command()
+def dashboard(
+    db: DbOpt = None,
+    port: Annotated[int, typer.Option(help="port to serve on")] = 8501,
+) -> None:
+    """Open the Streamlit dashboard (frontiers, leaderboards, claims, papers).
+
+    It reads the store read-only, so it can stay open while an ingest runs.
+
+    Example: leaderboard dashboard --db data/leaderboard.duckdb --port 8501
+    """
+    import subprocess
+
+    import leaderboard
+
+    app_path = Path(leaderboard.__file__).resolve().parent.parent / "dashboards" / "app.py"
+    if not app_path.exists():
+        err.print(f"[red]error[/red] dashboard app not found at {app_path} "
+                  "(run from a checkout of the project)")
+        raise typer.Exit(1)
+    db_path = _db_path(db).resolve()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.port", str(port),
+           "--browser.gatherUsageStats", "false", "--", "--db", str(db_path)]
+    raise typer.Exit(subprocess.call(cmd))
+
+
 def version_callback(value: bool) -> None:
     if value:
         out.print(f"leaderboard {__version__}")

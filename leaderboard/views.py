@@ -44,6 +44,27 @@ def direction_of(benchmark_id: str | None, metric: str | None) -> str:
     return "higher"
 
 
+def default_metric_of(benchmark_id: str | None) -> str | None:
+    """The registry's default metric of a benchmark (None when unknown)."""
+    known = _directions().get(benchmark_id or "")
+    return known[1] if known else None
+
+
+def scores_table(db_path: Path) -> pd.DataFrame:
+    """Score claims ready for frontiers (:func:`leaderboard.frontier.prepare_claims`)."""
+    from leaderboard.frontier import prepare_claims
+
+    with Store.open(db_path, read_only=True) as store:
+        claims = store.claims_frame()
+    return prepare_claims(claims, default_metric_of)
+
+
+def store_state(db_path: Path) -> dict[str, object]:
+    """Counts and the last run: what the dashboard's sidebar shows and caches on."""
+    with Store.open(db_path, read_only=True) as store:
+        return store.counts()
+
+
 def claims_table(db_path: Path, benchmark: str | None = None) -> pd.DataFrame:
     """Stored claims in export column order (claim fields only: no store bookkeeping)."""
     with Store.open(db_path, read_only=True) as store:

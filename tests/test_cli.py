@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
 CLI = Path(sys.executable).parent / "leaderboard"
-COMMANDS = ["extract", "ingest", "export", "benchmarks", "show", "stats"]
+COMMANDS = ["extract", "ingest", "export", "benchmarks", "show", "stats", "chart", "dashboard"]
 
 
 def run(
@@ -165,3 +165,15 @@ def test_benchmarks_list_and_validate() -> None:
     checked = run("benchmarks", "--validate")
     assert checked.returncode == 0, checked.stderr
     assert "0 problem(s)" in checked.stderr
+
+
+def test_chart_writes_a_static_frontier(store: Path, tmp_path: Path) -> None:
+    svg = tmp_path / "frontier.svg"
+    result = run("chart", "--benchmark", "MMLU", "-o", str(svg), "--db", str(store))
+    assert result.returncode == 0, result.stderr
+    text = svg.read_text(encoding="utf-8")
+    assert text.startswith("<svg") and "Llama 3 8B" in text
+    assert run("chart", "-b", "mmlu", "-o", str(tmp_path / "x.pdf"), "--db",
+               str(store)).returncode == 2
+    missing = run("chart", "-b", "no-such-bench", "-o", str(svg), "--db", str(store))
+    assert missing.returncode == 1 and "no score claims" in missing.stderr
