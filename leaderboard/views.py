@@ -6,15 +6,19 @@ Nothing here writes to the store; every function opens it read-only.
 
 from __future__ import annotations
 
+import html
 import math
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from leaderboard.export import write_leaderboards, write_table
+from leaderboard.export import _board_groups, write_leaderboards, write_table
 from leaderboard.extract.lexicon import default_lexicon
-from leaderboard.leaderboards import build_leaderboards
+from leaderboard.leaderboards import build_leaderboards, fold, unique_slugs
 from leaderboard.models import CLAIM_COLUMNS
 from leaderboard.store import Store
 
@@ -172,3 +176,173 @@ def store_summary(db_path: Path, leaderboards_dir: Path | None = None, top: int 
     if leaderboards_dir is not None:
         lines.append(f"  leaderboard files: {leaderboards_dir}/ (index.csv lists them)")
     return "\n".join(lines)
+
+
+# --- read-only shaping for the dashboard (dashboards/app.py) -------------------------
+
+
+def claims_with_papers(db_path: Path) -> pd.DataFrame:
+    """Every stored claim with its paper's date, organisation and arXiv id."""
+    with Store.open(db_path, read_only=True) as store:
+        return store.claims_frame()
+
+
+def papers_table(db_path: Path) -> pd.DataFrame:
+    """Every stored paper (with its abstract) and its numbers of sightings and claims."""
+    with Store.open(db_path, read_only=True) as store:
+        return store.papers_frame()
+
+
+def paper_record(db_path: Path, paper_id: str
+                 ) -> tuple[dict[str, Any], list[dict[str, Any]], pd.DataFrame] | None:
+    """A paper, its sightings and its claims (:meth:`Store.paper`); None if not stored."""
+    with Store.open(db_path, read_only=True) as store:
+        return store.paper(paper_id)
+
+
+@dataclass(frozen=True)
+class BoardFile:
+    """One leaderboard as ``leaderboard export leaderboards`` writes it: the file name
+    and exactly the rows written to that file."""
+
+    file: str
+    benchmark: str | None
+    metric: str | None
+    setting: str | None
+    unit: str | None
+    rows: pd.DataFrame
+
+
+def board_benchmarks(boards: pd.DataFrame) -> list[tuple[str, str, int]]:
+    """(what to pass as ``--benchmark``, label, number of ranked rows) of each benchmark
+    in a :func:`leaderboards_table` frame, most rows first: the registry id when the
+    benchmark has one, else its name as written."""
+    if boards.empty:
+        return []
+    seen: dict[str, tuple[str, int]] = {}
+    for bid, name in zip(boards["benchmark_id"], boards["benchmark"], strict=True):
+        key = str(name) if _missing(bid) else str(bid)
+        label, n = seen.get(key, (str(name), 0))
+        seen[key] = (label, n + 1)
+    out = [(key, label, n) for key, (label, n) in seen.items()]
+    out.sort(key=lambda t: (-t[2], t[1].lower(), t[0]))
+    return out
+
+
+def leaderboard_files(db_path: Path, benchmark: str, fmt: str = "csv") -> list[BoardFile]:
+    """The boards ``leaderboard export leaderboards --benchmark B --format F`` writes,
+    with the same file names and rows (render them with
+    :func:`leaderboard.export.render_csv` for the file's exact bytes)."""
+    boards = leaderboards_table(db_path, benchmark)
+    groups = _board_groups(boards)
+    slugs = unique_slugs([(str(key[1] or key[0]), key[2], key[3], key[4]) for key, _ in groups],
+                         reserved=["index"])
+    return [BoardFile(file=f"{slug}.{fmt}", benchmark=key[0], metric=key[2], setting=key[3],
+                      unit=key[4], rows=boards.iloc[positions])
+            for (key, positions), slug in zip(groups, slugs, strict=True)]
+
+
+def board_sizes(scores: pd.DataFrame, key: str, metric: str | None, setting: str | None,
+                unit: str | None) -> list[float]:
+    """The distinct parameter counts of one frontier board's sized claims, ascending
+    (:func:`leaderboard.frontier.prepare_claims` output), for a size-range picker."""
+    rows = scores[(scores["benchmark_key"] == key) & _same(scores["metric"], metric)
+                  & _same(scores["setting"], setting) & _same(scores["unit"], unit)]
+    return sorted(float(v) for v in rows["size"].dropna().unique())
+
+
+def _same(series: pd.Series, value: str | None) -> pd.Series:
+    return series.isna() if value is None else (series == value)
+
+
+def claim_benchmarks(claims: pd.DataFrame) -> list[tuple[str, str, int]]:
+    """(key, label, number of claims) of the benchmarks claims name, most claims first;
+    the key is the registry id, else the folded written name (as frontiers group)."""
+    counts: dict[str, tuple[str, int]] = {}
+    for bid, name in zip(claims["benchmark_id"], claims["benchmark"], strict=True):
+        key = fold(name) if _missing(bid) else str(bid)
+        if key is None:
+            continue
+        label, n = counts.get(key, (str(name) if not _missing(name) else key, 0))
+        counts[key] = (label, n + 1)
+    out = [(key, label, n) for key, (label, n) in counts.items()]
+    out.sort(key=lambda t: (-t[2], t[1].lower(), t[0]))
+    return out
+
+
+def filter_claims(claims: pd.DataFrame, *, benchmark: str | None = None,
+                  model: str | None = None, kinds: list[str] | None = None,
+                  metric: str | None = None, title: str | None = None,
+                  published: tuple[date, date] | None = None,
+                  include_undated: bool = True) -> pd.DataFrame:
+    """Claims matching every given filter: benchmark key (:func:`claim_benchmarks`),
+    model and paper title containing the text (case-insensitive, literal), kinds,
+    metric (exact), and a published date range (inclusive; undated claims kept when
+    ``include_undated``)."""
+    keep = pd.Series(True, index=claims.index)
+    if benchmark:
+        keys = [fold(name) if _missing(bid) else str(bid)
+                for bid, name in zip(claims["benchmark_id"], claims["benchmark"], strict=True)]
+        keep &= pd.Series([k == benchmark for k in keys], index=claims.index)
+    for column, text in (("model", model), ("paper_title", title)):
+        if text and text.strip():
+            keep &= claims[column].astype("string").str.contains(
+                text.strip(), case=False, regex=False).fillna(False).astype(bool)
+    if kinds is not None:
+        keep &= claims["kind"].isin(kinds)
+    if metric:
+        keep &= claims["metric"] == metric
+    if published is not None:
+        day = pd.to_datetime(claims["published"]).dt.date
+        inside = (day >= published[0]) & (day <= published[1])
+        keep &= inside.fillna(False).astype(bool) | (
+            claims["published"].isna() & include_undated)
+    return claims[keep]
+
+
+def claim_context(abstract: str | None, sentence: str, span_start: int, span_end: int
+                  ) -> tuple[str, int, int]:
+    """The claim's sentence and where its number lies in it, found through the claim's
+    span on the stored abstract; the sentence alone (number unlocated: -1, -1) when the
+    abstract does not hold it around the span."""
+    if abstract:
+        at = abstract.find(sentence)
+        while at != -1:
+            if at <= span_start and span_end <= at + len(sentence):
+                return sentence, span_start - at, span_end - at
+            at = abstract.find(sentence, at + 1)
+    return sentence, -1, -1
+
+
+def highlight_html(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` as HTML with each span wrapped in ``<mark>``: every piece is escaped
+    first, so nothing in the text is ever read as markup. Overlapping or out-of-range
+    spans are skipped (a character is marked at most once)."""
+    parts: list[str] = []
+    done = 0
+    for start, end in sorted(spans):
+        if start < done or end <= start or end > len(text):
+            continue
+        parts.append(html.escape(text[done:start]))
+        parts.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        done = end
+    parts.append(html.escape(text[done:]))
+    return "".join(parts)
+
+
+def search_papers(papers: pd.DataFrame, query: str | None) -> pd.DataFrame:
+    """Papers whose title or id contains the query (case-insensitive, literal), those
+    with most claims first, then by title."""
+    found = papers
+    if query and query.strip():
+        text = query.strip()
+        hit = (papers["title"].astype("string").str.contains(text, case=False, regex=False)
+               .fillna(False).astype(bool)
+               | papers["paper_id"].astype("string").str.contains(text, case=False,
+                                                                  regex=False)
+               .fillna(False).astype(bool))
+        found = papers[hit]
+    order = found.assign(_title=found["title"].astype("string").str.lower())
+    return found.loc[order.sort_values(["n_claims", "_title", "paper_id"],
+                                       ascending=[False, True, True],
+                                       na_position="last").index]
