@@ -22,6 +22,7 @@ from leaderboard.pipeline import FileResult, process_paths
 
 app = typer.Typer(
     add_completion=False,
+    pretty_exceptions_enable=False,
     no_args_is_help=True,
     help="Turn the numbers claimed in ML paper abstracts into a typed, auditable table, "
     "per-benchmark leaderboards and exports.\n\n"
@@ -323,6 +324,60 @@ def dashboard(
     raise typer.Exit(subprocess.call(cmd))
 
 
+_REVIEWABLE = frozenset({
+    "kind", "value", "value_low", "unit", "model", "base_model", "params", "active_params",
+    "benchmark", "benchmark_id", "task", "metric", "baseline", "direction", "delta_type",
+    "setting", "qualifier", "role", "notes"})
+
+
+@app.command()
+def review(
+    claim_id: Annotated[str, typer.Argument(help="the claim's id (claim_id column of exports)")],
+    accept: Annotated[bool, typer.Option("--accept", help="mark the claim as checked")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="leave the claim out of exports, "
+                                         "leaderboards and the dashboard")] = False,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE to correct "
+                                                   "(repeatable); VALUE is JSON when it "
+                                                   "parses (7e9, null), else text")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="why")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Record a human decision on a claim, kept apart from extracted data.
+
+    Decisions are keyed by the paper and the characters of the number, so they survive
+    re-ingest and a new extractor version; they apply in exports and the dashboard.
+
+    Example: leaderboard review c:0123456789abcdef --set model=Orca-Math --note "typo"
+    """
+    import json
+
+    from leaderboard.store import Store
+
+    if sum((accept, reject, bool(set_))) != 1:
+        err.print("[red]error[/red] give exactly one of --accept, --reject or --set FIELD=VALUE")
+        raise typer.Exit(2)
+    changes: list[tuple[str, object]] = []
+    for item in set_ or []:
+        field, sep, raw = item.partition("=")
+        if not sep or field not in _REVIEWABLE:
+            err.print(f"[red]error[/red] --set {escape(item)}: use FIELD=VALUE with FIELD one of "
+                      f"{', '.join(sorted(_REVIEWABLE))}")
+            raise typer.Exit(2)
+        try:
+            value: object = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        changes.append((field, value))
+    with Store.open(_db_path(db)) as store:
+        if accept or reject:
+            store.add_review(claim_id, "accept" if accept else "reject", note=note)
+        for field, value in changes:
+            store.add_review(claim_id, "set", field=field, value=value, note=note)
+    what = "accepted" if accept else "rejected" if reject else ", ".join(
+        f"{f}={v!r}" for f, v in changes)
+    err.print(f"{claim_id}: {what}")
+
+
 def version_callback(value: bool) -> None:
     if value:
         out.print(f"leaderboard {__version__}")
@@ -342,9 +397,15 @@ def main_options(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: store errors (locked, wrong version, unknown claim)
+    are one line naming the store, not a traceback."""
+    from leaderboard.store import StoreError
+
     try:
         app()
+    except StoreError as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}", soft_wrap=True)
+        sys.exit(1)
     except KeyboardInterrupt:  # pragma: no cover - interactive only
         err.print("interrupted")
         sys.exit(130)

@@ -39,8 +39,9 @@ import pandas as pd
 
 from leaderboard.models import CLAIM_COLUMNS, Claim, Paper, SourcedPaper
 
-#: Bumped whenever a table changes shape; a store of another version is refused.
-SCHEMA_VERSION = 1
+#: Bumped whenever a table changes shape. An older store is migrated when opened for
+#: writing (``_MIGRATIONS``); a newer one, or an older one opened read-only, is refused.
+SCHEMA_VERSION = 2
 
 #: Environment variable naming the store file when ``--db`` is not given.
 DB_ENV_VAR = "LEADERBOARD_DB"
@@ -143,13 +144,47 @@ RUN_TABLE: Columns = (
     ("status", "VARCHAR", "NOT NULL"),
 )
 
+# Audit findings: replaced whole by each ``leaderboard audit`` run (see leaderboard.audit).
+FINDING_TABLE: Columns = (
+    ("finding_id", "VARCHAR", "PRIMARY KEY"),
+    ("check_name", "VARCHAR", "NOT NULL"),
+    ("severity", "VARCHAR", "NOT NULL"),
+    ("paper_id", "VARCHAR", ""),
+    ("claim_ids", "VARCHAR[]", "NOT NULL"),
+    ("message", "VARCHAR", "NOT NULL"),
+    ("evidence", "VARCHAR", "NOT NULL"),
+    ("numbers", "VARCHAR", "NOT NULL"),
+    ("run_id", "VARCHAR", ""),
+)
+
+# Human review decisions, kept apart from extracted data and keyed by where the claim
+# is in its paper (paper id, span, value text), not by extracted fields, so they
+# survive re-ingest and a new extractor version.
+REVIEW_TABLE: Columns = (
+    ("review_no", "BIGINT", "NOT NULL UNIQUE"),
+    ("paper_id", "VARCHAR", "NOT NULL"),
+    ("span_start", "INTEGER", "NOT NULL"),
+    ("span_end", "INTEGER", "NOT NULL"),
+    ("value_text", "VARCHAR", "NOT NULL"),
+    ("decision", "VARCHAR", "NOT NULL CHECK (decision IN ('accept', 'reject', 'set'))"),
+    ("field", "VARCHAR", ""),
+    ("value", "VARCHAR", ""),
+    ("note", "VARCHAR", ""),
+    ("created_at", "TIMESTAMP", "NOT NULL"),
+)
+
 TABLES: dict[str, Columns] = {
     "papers": PAPER_TABLE,
     "sightings": SIGHTING_TABLE,
     "claims": CLAIM_TABLE,
     "sources": SOURCE_TABLE,
     "runs": RUN_TABLE,
+    "findings": FINDING_TABLE,
+    "reviews": REVIEW_TABLE,
 }
+
+#: Tables each schema version added: a migration creates what an older store lacks.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {2: ("findings", "reviews")}
 
 #: Paper columns as returned by :meth:`Store.papers_frame` (before the two counts).
 PAPER_COLUMNS: tuple[str, ...] = tuple(Paper.model_fields)
@@ -329,6 +364,16 @@ class Store:
         row = self._first(
             "SELECT value FROM meta WHERE key = ?", ["schema_version"])
         found = row[0] if row else None
+        if found is not None and found.isdigit() and 0 < int(found) < SCHEMA_VERSION:
+            if self.read_only:
+                raise StoreError(
+                    f"store {self.path} has schema version {found}; open it once for writing "
+                    f"(e.g. `leaderboard ingest` or `leaderboard audit`) to migrate it to "
+                    f"version {SCHEMA_VERSION}")
+            self._migrate(int(found))
+            tables = {r[0] for r in self._con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+            found = str(SCHEMA_VERSION)
         if found != str(SCHEMA_VERSION):
             raise StoreError(
                 f"store {self.path} has schema version {found if found else 'unknown'}, "
@@ -338,6 +383,16 @@ class Store:
         if missing:
             raise StoreError(f"store {self.path} is damaged: missing tables "
                              f"{', '.join(sorted(missing))}")
+
+    def _migrate(self, version: int) -> None:
+        """Bring an older store up to SCHEMA_VERSION in one transaction (additive only:
+        existing rows are never rewritten)."""
+        with self._transaction(f"migrate store {self.path} from schema version {version}"):
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for table in _MIGRATIONS.get(target, ()):
+                    self._con.execute(_ddl(table, TABLES[table]))
+            self._con.execute("UPDATE meta SET value = ? WHERE key = ?",
+                              [str(SCHEMA_VERSION), "schema_version"])
 
     def _create_schema(self) -> None:
         with self._transaction("create the schema"):
@@ -616,6 +671,58 @@ class Store:
             "SELECT * FROM runs ORDER BY started_at, run_id").df()
         for name in ("options", "counts"):
             frame[name] = [json.loads(v) if isinstance(v, str) else None for v in frame[name]]
+        return frame
+
+    # --- audits and reviews -----------------------------------------------------------
+    def replace_findings(self, findings: Sequence[Mapping[str, Any]], run_id: str | None) -> int:
+        """Store the findings of one audit run, replacing the previous run's, atomically."""
+        rows = [{**f, "claim_ids": list(f["claim_ids"]),
+                 "numbers": json.dumps(f.get("numbers") or {}, sort_keys=True),
+                 "run_id": run_id} for f in findings]
+        with self._transaction("store audit findings"):
+            self._con.execute("DELETE FROM findings")
+            if rows:
+                frame = _staging_frame(FINDING_TABLE, rows)
+                with self._staged("staged_findings", frame) as view:
+                    self._con.execute(f"INSERT INTO findings SELECT "
+                                      f"{_select_cast(FINDING_TABLE)} FROM {view} s")
+        return len(rows)
+
+    def findings_frame(self) -> pd.DataFrame:
+        """Stored findings in a fixed order (paper, check, message)."""
+        frame: pd.DataFrame = self._con.execute(
+            "SELECT finding_id, check_name, severity, paper_id, claim_ids, message, evidence, "
+            "numbers FROM findings ORDER BY paper_id NULLS FIRST, check_name, message, "
+            "finding_id").df()
+        frame["claim_ids"] = [list(v) for v in frame["claim_ids"]]
+        return frame
+
+    def add_review(self, claim_id: str, decision: str, *, field: str | None = None,
+                   value: Any = None, note: str | None = None) -> dict[str, Any]:
+        """Record a human decision on a stored claim, keyed by its paper and span."""
+        row = self._first("SELECT paper_id, span_start, span_end, value_text FROM claims "
+                          "WHERE claim_id = ?", [claim_id])
+        if row is None:
+            raise StoreError(f"no claim {claim_id!r} in store {self.path}")
+        with self._transaction(f"record a review of {claim_id}"):
+            number = self._first("SELECT coalesce(max(review_no), 0) + 1 FROM reviews")
+            self._con.execute(
+                "INSERT INTO reviews VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [number[0] if number else 1, row[0], row[1], row[2], row[3], decision, field,
+                 None if value is None else json.dumps(value), note, _utcnow()])
+        return {"paper_id": row[0], "span_start": row[1], "span_end": row[2],
+                "value_text": row[3], "decision": decision, "field": field, "value": value}
+
+    def reviews_frame(self) -> pd.DataFrame:
+        """Every review decision in the order it was made, with the claim it applies to
+        now (``claim_id`` is null when that span no longer holds a claim)."""
+        frame: pd.DataFrame = self._con.execute(
+            "SELECT r.review_no, r.paper_id, r.span_start, r.span_end, r.value_text, "
+            "r.decision, r.field, r.value, r.note, c.claim_id FROM reviews r "
+            "LEFT JOIN claims c ON c.paper_id = r.paper_id AND c.span_start = r.span_start "
+            "AND c.span_end = r.span_end AND c.value_text = r.value_text "
+            "ORDER BY r.review_no").df()
+        frame["value"] = [json.loads(v) if isinstance(v, str) else None for v in frame["value"]]
         return frame
 
     def counts(self) -> dict[str, Any]:

@@ -58,9 +58,7 @@ def scores_table(db_path: Path) -> pd.DataFrame:
     """Score claims ready for frontiers (:func:`leaderboard.frontier.prepare_claims`)."""
     from leaderboard.frontier import prepare_claims
 
-    with Store.open(db_path, read_only=True) as store:
-        claims = store.claims_frame()
-    return prepare_claims(claims, default_metric_of)
+    return prepare_claims(reviewed_claims(db_path), default_metric_of)
 
 
 def store_state(db_path: Path) -> dict[str, object]:
@@ -69,11 +67,79 @@ def store_state(db_path: Path) -> dict[str, object]:
         return store.counts()
 
 
-def claims_table(db_path: Path, benchmark: str | None = None) -> pd.DataFrame:
-    """Stored claims in export column order (claim fields only: no store bookkeeping)."""
+#: Columns the claims export adds after the claim fields: the human review decision
+#: (accepted / edited; rejected claims are left out) and the worst audit finding.
+REVIEW_COLUMNS = ("review", "audit")
+_SEVERITY_ORDER = {"info": 0, "warning": 1, "error": 2}
+
+
+def apply_reviews(claims: pd.DataFrame, reviews: pd.DataFrame) -> pd.DataFrame:
+    """Claims as reviewed: rejected ones dropped, ``set FIELD=VALUE`` applied, and a
+    ``review`` column saying accepted/edited. Decisions apply in the order made, the
+    last one winning; decisions whose span no longer holds a claim are skipped (and
+    reported by :func:`orphan_reviews`)."""
+    out = claims.copy()
+    out["review"] = pd.Series([None] * len(out), index=out.index, dtype="object")
+    if reviews.empty or out.empty:
+        return out
+    position = {cid: i for i, cid in zip(out.index, out["claim_id"], strict=True)}
+    rejected: set[object] = set()
+    for r in reviews.itertuples(index=False):
+        idx = position.get(r.claim_id) if isinstance(r.claim_id, str) else None
+        if idx is None:
+            continue
+        if r.decision == "reject":
+            rejected.add(idx)
+        elif r.decision == "accept":
+            rejected.discard(idx)
+            if out.loc[idx, "review"] != "edited":
+                out.loc[idx, "review"] = "accepted"
+        elif r.decision == "set" and isinstance(r.field, str) and r.field in out.columns:
+            rejected.discard(idx)
+            if out[r.field].dtype.kind in "fiu" and r.value is not None:
+                out[r.field] = out[r.field].astype("float64")
+            elif out[r.field].dtype.kind not in "fiu":
+                out[r.field] = out[r.field].astype("object")
+            new_value: Any = r.value
+            out.loc[idx, r.field] = new_value
+            out.loc[idx, "review"] = "edited"
+    return out.drop(index=sorted(rejected, key=str))
+
+
+def orphan_reviews(reviews: pd.DataFrame) -> pd.DataFrame:
+    """Review decisions whose paper and span no longer hold a claim (a new extractor
+    version read that number differently, or not at all)."""
+    return reviews[reviews["claim_id"].isna()] if not reviews.empty else reviews
+
+
+def with_audit_status(claims: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
+    """An ``audit`` column: the worst severity of the findings about each claim ("ok"
+    when audited without findings, null when the store was never audited)."""
+    audited = not findings.empty
+    worst: dict[str, str] = {}
+    for ids, severity in zip(findings["claim_ids"], findings["severity"], strict=True):
+        for cid in ids:
+            if _SEVERITY_ORDER.get(severity, 0) >= _SEVERITY_ORDER.get(worst.get(cid, ""), -1):
+                worst[cid] = severity
+    out = claims.copy()
+    out["audit"] = [worst.get(cid, "ok") if audited else None for cid in out["claim_id"]]
+    return out
+
+
+def reviewed_claims(db_path: Path, benchmark: str | None = None) -> pd.DataFrame:
+    """Stored claims with reviews applied and their audit status: what every export
+    and view shows."""
     with Store.open(db_path, read_only=True) as store:
-        frame = store.claims_frame(benchmark)
-    return frame[list(CLAIM_COLUMNS)]
+        claims = store.claims_frame(benchmark)
+        reviews = store.reviews_frame()
+        findings = store.findings_frame()
+    return with_audit_status(apply_reviews(claims, reviews), findings)
+
+
+def claims_table(db_path: Path, benchmark: str | None = None) -> pd.DataFrame:
+    """Claims in export column order: the claim fields, then review and audit status."""
+    frame = reviewed_claims(db_path, benchmark)
+    return frame[[*CLAIM_COLUMNS, *REVIEW_COLUMNS]].reset_index(drop=True)
 
 
 def with_default_metrics(claims: pd.DataFrame) -> pd.DataFrame:
@@ -88,8 +154,7 @@ def with_default_metrics(claims: pd.DataFrame) -> pd.DataFrame:
 
 
 def leaderboards_table(db_path: Path, benchmark: str | None = None) -> pd.DataFrame:
-    with Store.open(db_path, read_only=True) as store:
-        claims = store.claims_frame(benchmark)
+    claims = reviewed_claims(db_path, benchmark)
     return build_leaderboards(with_default_metrics(claims), direction_of)
 
 
@@ -150,7 +215,7 @@ def store_summary(db_path: Path, leaderboards_dir: Path | None = None, top: int 
     """What the store holds and the largest leaderboards, for people and ``make demo``."""
     with Store.open(db_path, read_only=True) as store:
         counts = store.counts()
-        claims = store.claims_frame()
+    claims = reviewed_claims(db_path)
     boards = build_leaderboards(with_default_metrics(claims), direction_of)
     lines = [
         f"store: {db_path}",
