@@ -147,6 +147,9 @@ def export(
         str | None, typer.Option("--benchmark", "-b", help="only this benchmark (name or id)")
     ] = None,
     fmt: Annotated[Literal["csv", "parquet", "jsonl"], typer.Option("--format")] = "csv",
+    manifest: Annotated[bool, typer.Option("--manifest", help="also write OUT.manifest.json: "
+                                           "inputs, versions and output hashes, for "
+                                           "`leaderboard verify`")] = False,
     db: DbOpt = None,
 ) -> None:
     """Export stored claims or leaderboards as CSV, Parquet or JSON lines.
@@ -164,6 +167,10 @@ def export(
     else:
         files = export_leaderboards(db_path, output, fmt, benchmark)
         err.print(f"{len(files) - 1} leaderboards -> {output}/ (index: {output}/index.{fmt})")
+    if manifest:
+        from leaderboard.manifest import write_manifest
+
+        err.print(f"manifest -> {write_manifest(db_path, what, output, fmt, benchmark)}")
 
 
 @app.command()
@@ -376,6 +383,26 @@ def review(
     what = "accepted" if accept else "rejected" if reject else ", ".join(
         f"{f}={v!r}" for f, v in changes)
     err.print(f"{claim_id}: {what}")
+
+
+@app.command()
+def verify(
+    manifest: Annotated[Path, typer.Argument(help="an export's OUT.manifest.json")],
+) -> None:
+    """Re-derive an export from its manifest's inputs and compare byte for byte.
+
+    Re-ingests the recorded input files (checking their sha256) into a temporary
+    store, re-applies the recorded review decisions, re-exports with the same options
+    and reports byte-identical, or the files and rows that differ (exit 1).
+
+    Example: leaderboard verify out/leaderboards.manifest.json
+    """
+    from leaderboard.manifest import verify as verify_manifest
+
+    report = verify_manifest(manifest)
+    for line in report.lines():
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(0 if report.identical else 1)
 
 
 def version_callback(value: bool) -> None:
