@@ -63,11 +63,12 @@ def build_manifest(db_path: Path, what: str, output: Path, fmt: str,
         reviews = store.reviews_frame()
     inputs = [{"path": str(r.source), "sha256": str(r.sha256), "format": r.format}
               for r in sources.sort_values(["ingested_at", "sha256"]).itertuples()]
-    decisions = [{"paper_id": r.paper_id, "span_start": int(r.span_start),
-                  "span_end": int(r.span_end), "value_text": r.value_text,
-                  "decision": r.decision, "field": r.field if isinstance(r.field, str) else None,
-                  "value": r.value, "note": r.note if isinstance(r.note, str) else None}
-                 for r in reviews.itertuples()]
+    decisions = [{"paper_id": r["paper_id"], "span_start": int(r["span_start"]),
+                  "span_end": int(r["span_end"]), "value_text": r["value_text"],
+                  "decision": r["decision"],
+                  "field": r["field"] if isinstance(r["field"], str) else None,
+                  "value": r["value"], "note": r["note"] if isinstance(r["note"], str) else None}
+                 for r in reviews.to_dict("records")]
     return {
         "manifest_version": MANIFEST_VERSION, "tool_version": __version__,
         "extractor_version": EXTRACTOR_VERSION, "registries": _registry_versions(),
