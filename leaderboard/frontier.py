@@ -189,7 +189,7 @@ def frontier_chart(view: FrontierView, title: str, color_by: str = "role") -> al
     base = alt.Chart(data).encode(
         x=alt.X("params:Q", scale=alt.Scale(type="log"), title="parameters (log scale)",
                 axis=alt.Axis(labelExpr=_PARAMS_LABEL, tickCount=6)),
-        y=alt.Y("value:Q", title="claimed score", scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title="claimed score", scale=alt.Scale(zero=False, padding=14)),
     )
     scatter = base.mark_circle(size=70, opacity=0.8).encode(
         color=alt.Color(f"{color_field}:N", title=color_field),

@@ -62,9 +62,20 @@ def scores_table(db_path: Path) -> pd.DataFrame:
 
 
 def store_state(db_path: Path) -> dict[str, object]:
-    """Counts and the last run: what the dashboard's sidebar shows and caches on."""
+    """Counts and the last run: what the dashboard's sidebar shows and caches on. Also
+    the number of review decisions and a digest of the audit findings, which change
+    what views show without a new run."""
+    import hashlib
+
     with Store.open(db_path, read_only=True) as store:
-        return store.counts()
+        state = store.counts()
+        reviews = store.reviews_frame()
+        findings = store.findings_frame()
+    state["reviews"] = len(reviews)
+    state["findings"] = len(findings)
+    state["findings_digest"] = hashlib.sha256(
+        "\n".join(sorted(str(f) for f in findings["finding_id"])).encode()).hexdigest()[:16]
+    return state
 
 
 #: Columns the claims export adds after the claim fields: the human review decision
@@ -247,9 +258,9 @@ def store_summary(db_path: Path, leaderboards_dir: Path | None = None, top: int 
 
 
 def claims_with_papers(db_path: Path) -> pd.DataFrame:
-    """Every stored claim with its paper's date, organisation and arXiv id."""
-    with Store.open(db_path, read_only=True) as store:
-        return store.claims_frame()
+    """Every claim as reviewed (:func:`reviewed_claims`: rejected ones left out, edits
+    applied, review and audit status) with its paper's date, organisation and arXiv id."""
+    return reviewed_claims(db_path).reset_index(drop=True)
 
 
 def papers_table(db_path: Path) -> pd.DataFrame:
@@ -260,9 +271,17 @@ def papers_table(db_path: Path) -> pd.DataFrame:
 
 def paper_record(db_path: Path, paper_id: str
                  ) -> tuple[dict[str, Any], list[dict[str, Any]], pd.DataFrame] | None:
-    """A paper, its sightings and its claims (:meth:`Store.paper`); None if not stored."""
+    """A paper, its sightings and its claims as reviewed (:meth:`Store.paper`, then
+    :func:`apply_reviews` and :func:`with_audit_status`); None if not stored."""
     with Store.open(db_path, read_only=True) as store:
-        return store.paper(paper_id)
+        found = store.paper(paper_id)
+        if found is None:
+            return None
+        reviews = store.reviews_frame()
+        findings = store.findings_frame()
+    paper, sightings, claims = found
+    claims = with_audit_status(apply_reviews(claims, reviews), findings)
+    return paper, sightings, claims.reset_index(drop=True)
 
 
 @dataclass(frozen=True)
