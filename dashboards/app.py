@@ -317,9 +317,12 @@ def claims_page(db: str, version: str) -> None:
     metric = two.selectbox("Metric", [NO_CHOICE, *metrics], key="claims_metric",
                            format_func=lambda m: m or "(all metrics)")
     chosen_kinds = three.multiselect("Kind", kinds, default=kinds, key="claims_kind")
-    four, five = st.columns(2)
+    four, five, eight = st.columns(3)
     model = four.text_input("Model contains", key="claims_model")
     title = five.text_input("Paper title contains", key="claims_title")
+    statuses = sorted({str(a) for a in claims["audit"].dropna()}) if "audit" in claims else []
+    audit = eight.multiselect("Audit status", statuses, default=statuses, key="claims_audit",
+                              help="worst finding of `leaderboard audit` (empty until run)")
     dates = claims["published"].dropna()
     published: tuple[date, date] | None = None
     include_undated = True
@@ -334,7 +337,8 @@ def claims_page(db: str, version: str) -> None:
             published = (picked[0], picked[1])
     found = filter_claims(claims, benchmark=bench or None, model=model, kinds=chosen_kinds,
                           metric=metric or None, title=title, published=published,
-                          include_undated=include_undated)
+                          include_undated=include_undated,
+                          audit=audit if statuses else None)
     st.caption(f"{len(found):,} of {len(claims):,} claims match. " + CLAIMED)
     st.dataframe(found[CLAIM_TABLE], hide_index=True, key="claims_table",
                  column_config={"value": "claimed value"})

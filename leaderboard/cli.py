@@ -7,6 +7,7 @@ and the exit code is 1 when any file failed (2 for usage errors, as Click does).
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated, Literal
@@ -383,6 +384,65 @@ def review(
     what = "accepted" if accept else "rejected" if reject else ", ".join(
         f"{f}={v!r}" for f, v in changes)
     err.print(f"{claim_id}: {what}")
+
+
+@app.command()
+def audit(
+    db: DbOpt = None,
+    fmt: Annotated[Literal["table", "csv", "jsonl"], typer.Option("--format")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write the findings "
+                                                "here (csv/jsonl) instead of printing")] = None,
+    only: Annotated[list[str] | None, typer.Option("--check", help="run only this check "
+                                                   "(repeatable)")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="list the checks and exit")] = False,
+) -> None:
+    """Run every audit check over the store in one pass and store the findings.
+
+    Checks provenance (spans and file hashes), arithmetic inside abstracts, ranges and
+    units, conflicts across papers, sizes against the model registry and "state of the
+    art" claims against the other claims of a benchmark. Findings are stored, so exports
+    and the dashboard show each claim's audit status.
+
+    Example: leaderboard audit --format csv -o findings.csv
+    """
+    import pandas as pd
+
+    from leaderboard.audit import AuditContext, list_checks, run_checks
+    from leaderboard.export import write_table
+    from leaderboard.store import Store
+
+    if list_:
+        for name, description in list_checks():
+            out.print(f"{name}: {description}", markup=False, highlight=False, soft_wrap=True)
+        return
+    known = {name for name, _ in list_checks()}
+    unknown = sorted(set(only or []) - known)
+    if unknown:
+        err.print(f"[red]error[/red] unknown check(s): {escape(', '.join(unknown))}; "
+                  "see `leaderboard audit --list`")
+        raise typer.Exit(2)
+    with Store.open(_db_path(db)) as store:
+        run_id = store.begin_run({"command": "audit", "checks": sorted(only or known)})
+        findings = run_checks(AuditContext.from_store(store), set(only) if only else None)
+        rows = [f.to_row() for f in findings]
+        store.replace_findings(rows, run_id)
+        store.finish_run(run_id, {"findings": len(rows)}, "ok")
+    frame = pd.DataFrame(rows, columns=["finding_id", "check_name", "severity", "paper_id",
+                                        "claim_ids", "message", "evidence", "numbers"])
+    frame["numbers"] = [json.dumps(n, sort_keys=True) for n in frame["numbers"]]
+    if output is not None or fmt != "table":
+        if output is None:
+            err.print("[red]error[/red] --format csv/jsonl needs --output PATH")
+            raise typer.Exit(2)
+        write_table(frame, output, "jsonl" if fmt == "jsonl" else "csv")
+        err.print(f"{len(rows)} finding(s) -> {output}")
+        return
+    table = Table("severity", "check", "paper", "message")
+    for row in rows:
+        table.add_row(row["severity"], row["check_name"], str(row["paper_id"] or ""),
+                      escape(row["message"]))
+    out.print(table)
+    err.print(f"{len(rows)} finding(s) stored in {_db_path(db)}")
 
 
 @app.command()

@@ -659,6 +659,16 @@ class Store:
             sightings.append(item)
         return record, sightings, self._claims_query("WHERE c.paper_id = ?", [paper_id])
 
+    def sightings_frame(self) -> pd.DataFrame:
+        """Every sighting (paper, source, sha256, abstract offsets and offset map), in
+        sighting order: what audits need to re-read claims in their source files."""
+        frame: pd.DataFrame = self._con.execute(
+            "SELECT paper_id, source, source_sha256, source_format, paper_index, "
+            "abstract_start, abstract_end, offset_map FROM sightings ORDER BY sighting_no").df()
+        maps: list[Any] = [[tuple(p) for p in json.loads(v)] for v in frame["offset_map"]]
+        frame["offset_map"] = pd.Series(maps, index=frame.index, dtype="object")
+        return frame
+
     def sources_frame(self) -> pd.DataFrame:
         """Stored files in ingest order (includes run ids and times: not for exports)."""
         frame: pd.DataFrame = self._con.execute(

@@ -358,11 +358,12 @@ def filter_claims(claims: pd.DataFrame, *, benchmark: str | None = None,
                   model: str | None = None, kinds: list[str] | None = None,
                   metric: str | None = None, title: str | None = None,
                   published: tuple[date, date] | None = None,
-                  include_undated: bool = True) -> pd.DataFrame:
+                  include_undated: bool = True,
+                  audit: list[str] | None = None) -> pd.DataFrame:
     """Claims matching every given filter: benchmark key (:func:`claim_benchmarks`),
     model and paper title containing the text (case-insensitive, literal), kinds,
-    metric (exact), and a published date range (inclusive; undated claims kept when
-    ``include_undated``)."""
+    metric (exact), audit statuses, and a published date range (inclusive; undated
+    claims kept when ``include_undated``)."""
     keep = pd.Series(True, index=claims.index)
     if benchmark:
         keys = [fold(name) if _missing(bid) else str(bid)
@@ -376,6 +377,8 @@ def filter_claims(claims: pd.DataFrame, *, benchmark: str | None = None,
         keep &= claims["kind"].isin(kinds)
     if metric:
         keep &= claims["metric"] == metric
+    if audit is not None and "audit" in claims:
+        keep &= claims["audit"].isin(audit)
     if published is not None:
         day = pd.to_datetime(claims["published"]).dt.date
         inside = (day >= published[0]) & (day <= published[1])

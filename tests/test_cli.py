@@ -12,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "data" / "samples"
 CLI = Path(sys.executable).parent / "leaderboard"
-COMMANDS = ["extract", "ingest", "export", "benchmarks", "show", "stats", "chart", "dashboard"]
+COMMANDS = ["extract", "ingest", "export", "benchmarks", "show", "stats", "chart", "dashboard",
+            "audit", "review", "verify"]
 
 
 def run(

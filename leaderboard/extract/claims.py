@@ -653,7 +653,8 @@ _SIZE_BOUND_AFTER = re.compile(
 )
 _SIZE_OF_BASELINE = re.compile(
     r"\b(?:than|over|outperform\w*|surpass\w*|beat\w*|exceed\w*|compared\s+(?:to|with)|"
-    r"versus|vs\.?|such\s+as|like)\s+(?:the\s+|a\s+|an\s+)?(?:\S+\s+){0,2}$",
+    r"comparable\s+(?:\w+\s+)?(?:to|with)|versus|vs\.?|such\s+as|like)\s+"
+    r"(?:the\s+|a\s+|an\s+)?(?:\S+\s+){0,2}$",
     re.I,
 )
 
@@ -1238,6 +1239,8 @@ def _apply_parallel_sizes(p: _Paper, drafts: list[DraftClaim]) -> None:
                 glossed = find_sizes(owner.group("gloss") or "")
                 if named or (glossed and glossed[0].params):
                     d.params = named or glossed[0].params
+                    if d.model != owner.group("name"):
+                        d.base_model = owner.group("name")
         listed = len(sizes) >= 2 and all(
             _SIZE_LIST_GAP.fullmatch(sent.text[a.end : b.start])
             for a, b in itertools.pairwise(sizes)
