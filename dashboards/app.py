@@ -44,6 +44,7 @@ from leaderboard.views import (
     claims_with_papers,
     direction_of,
     filter_claims,
+    findings_table,
     highlight_html,
     leaderboard_files,
     leaderboards_table,
@@ -54,7 +55,7 @@ from leaderboard.views import (
     store_state,
 )
 
-VIEWS = ("Frontier", "Leaderboard", "Claims", "Paper")
+VIEWS = ("Frontier", "Leaderboard", "Claims", "Paper", "Audit")
 CLAIMED = ("Every value here is claimed in the abstract of its paper (extracted "
            "automatically); none is independently measured.")
 MAX_OPTIONS = 2000  # longest list a claim or paper picker offers (narrow with the filters)
@@ -129,6 +130,11 @@ def load_board_files(db: str, version: str, benchmark: str) -> list[BoardFile]:
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_claims(db: str, version: str) -> pd.DataFrame:
     return claims_with_papers(Path(db))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_findings(db: str, version: str) -> pd.DataFrame:
+    return findings_table(Path(db))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -416,8 +422,27 @@ def paper_page(db: str, version: str) -> None:
                  column_config={"value": "claimed value"})
 
 
+def audit_page(db: str, version: str) -> None:
+    findings = load_findings(db, version)
+    if findings.empty:
+        st.info("No audit findings stored: run `leaderboard audit` on this store (a store "
+                "audited without findings shows none here either).")
+        return
+    severities = sorted(set(findings["severity"]))
+    checks = sorted(set(findings["check"]))
+    one, two = st.columns(2)
+    chosen = one.multiselect("Severity", severities, default=severities, key="audit_severity")
+    picked = two.multiselect("Check", checks, default=checks, key="audit_check")
+    shown = findings[findings["severity"].isin(chosen) & findings["check"].isin(picked)]
+    st.caption(f"{len(shown):,} of {len(findings):,} findings. Findings are about claims "
+               "as written in abstracts; a finding is a place to look, not a verdict.")
+    st.dataframe(shown, hide_index=True, key="audit_table")
+    st.download_button("Download these findings (CSV)", data=render_csv(shown),
+                       file_name="findings.csv", mime="text/csv", key="audit_download")
+
+
 PAGES = {"Frontier": frontier_page, "Leaderboard": leaderboard_page, "Claims": claims_page,
-         "Paper": paper_page}
+         "Paper": paper_page, "Audit": audit_page}
 
 
 def main() -> None:

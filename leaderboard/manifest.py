@@ -35,7 +35,9 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _registry_versions() -> dict[str, dict[str, str]]:
+def registry_versions() -> dict[str, dict[str, str]]:
+    """Version and sha256 of each data file the extractor reads (registries, lexicon):
+    recorded with every ingest run and export manifest."""
     from leaderboard.registry import load_benchmarks, load_models
 
     files = {"benchmarks": ("leaderboard.registry", "benchmarks.yaml", load_benchmarks().version),
@@ -71,7 +73,7 @@ def build_manifest(db_path: Path, what: str, output: Path, fmt: str,
                  for r in reviews.to_dict("records")]
     return {
         "manifest_version": MANIFEST_VERSION, "tool_version": __version__,
-        "extractor_version": EXTRACTOR_VERSION, "registries": _registry_versions(),
+        "extractor_version": EXTRACTOR_VERSION, "registries": registry_versions(),
         "export": {"what": what, "format": fmt, "benchmark": benchmark,
                    "output": output.name},
         "inputs": inputs, "reviews": decisions, "outputs": _outputs(output),
@@ -118,7 +120,7 @@ def verify(manifest_file: Path) -> VerifyReport:
         report.problems.append(
             f"versions differ: manifest tool {manifest.get('tool_version')} / extractor "
             f"{manifest.get('extractor_version')}, this is {__version__} / {EXTRACTOR_VERSION}")
-    if manifest.get("registries") != _registry_versions():
+    if manifest.get("registries") != registry_versions():
         report.problems.append("registry files differ from the ones the export used")
     for item in manifest["inputs"]:
         path = Path(item["path"])

@@ -137,6 +137,19 @@ def with_audit_status(claims: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFr
     return out
 
 
+def findings_table(db_path: Path) -> pd.DataFrame:
+    """Stored audit findings for people: severity, check, paper, claims, message,
+    evidence and the numbers involved (as JSON text)."""
+    with Store.open(db_path, read_only=True) as store:
+        frame = store.findings_frame()
+    return pd.DataFrame({
+        "severity": frame["severity"], "check": frame["check_name"],
+        "paper_id": frame["paper_id"],
+        "claim_ids": [", ".join(ids) for ids in frame["claim_ids"]],
+        "message": frame["message"], "evidence": frame["evidence"],
+        "numbers": frame["numbers"]})
+
+
 def reviewed_claims(db_path: Path, benchmark: str | None = None) -> pd.DataFrame:
     """Stored claims with reviews applied and their audit status: what every export
     and view shows."""

@@ -389,3 +389,24 @@ def test_review_decision_shows_without_restart(store: Path, tmp_path: Path,
     after = at.main.dataframe[0].value
     assert len(after) == len(before) - 1 and rejected not in set(after["claim_id"])
     assert any("1 review decision applied" in c.value for c in at.sidebar.caption)
+
+
+def test_audit_view_lists_stored_findings(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """After `leaderboard audit`, the Audit view lists the findings with a download."""
+    import subprocess
+
+    db = tmp_path / "audited.duckdb"
+    cli = Path(sys.executable).parent / "leaderboard"
+    assert subprocess.run([str(cli), "ingest", str(ROOT / "data" / "samples"), "--db", str(db)],
+                          capture_output=True, timeout=300).returncode == 0
+    assert subprocess.run([str(cli), "audit", "--db", str(db), "--format", "csv", "-o",
+                           str(tmp_path / "f.csv")], capture_output=True,
+                          timeout=300).returncode == 0
+    monkeypatch.setenv("LEADERBOARD_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "dashboards" / "app.py"), default_timeout=60)
+    at.run()
+    at.radio(key="view").set_value("Audit").run()
+    assert not at.exception
+    (table,) = [d.value for d in at.dataframe if "message" in d.value.columns]
+    assert any("63.5%" in m and "61.5%" in m for m in table["message"])

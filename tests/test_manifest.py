@@ -62,3 +62,18 @@ def test_verify_notices_a_changed_input(tmp_path: Path) -> None:
     src.write_text("changed\n", encoding="utf-8")
     result = run("verify", "c.csv.manifest.json", cwd=tmp_path)
     assert result.returncode == 1 and "changed since the export" in result.stdout
+
+
+def test_every_ingest_records_its_run(tmp_path: Path) -> None:
+    from leaderboard.store import Store
+
+    assert run("ingest", str(SAMPLES), "--db", "lb.duckdb", cwd=tmp_path).returncode == 0
+    with Store.open(tmp_path / "lb.duckdb", read_only=True) as store:
+        runs = store.runs_frame()
+        sources = store.sources_frame()
+    last = runs.iloc[-1]
+    assert last["status"] == "ok" and last["tool_version"]
+    assert {"inputs", "format", "extractor_version", "registries"} <= set(last["options"])
+    assert set(last["options"]["registries"]) == {"benchmarks", "models", "lexicon"}
+    assert last["counts"]["files_added"] == 3 and last["counts"]["claims_added"] > 200
+    assert sources["sha256"].str.len().eq(64).all() and len(sources) == 3
