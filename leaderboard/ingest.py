@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leaderboard.extract import EXTRACTOR_VERSION
+from leaderboard.manifest import registry_versions
 from leaderboard.pipeline import FileResult, process_paths
 from leaderboard.store import IngestOutcome, Store, StoreError
 
@@ -68,9 +69,9 @@ def ingest_paths(
             on_failure(result)
 
     with Store.open(db_path) as store:
-        run_id = store.begin_run(
-            {"inputs": paths, "format": fmt, "extractor_version": EXTRACTOR_VERSION}
-        )
+        run_id = store.begin_run({"inputs": paths, "format": fmt,
+                                  "extractor_version": EXTRACTOR_VERSION,
+                                  "registries": registry_versions()})
         status = "failed"
         try:
             for result in process_paths(paths, fmt):
