@@ -262,6 +262,14 @@ def store_summary(db_path: Path, leaderboards_dir: Path | None = None, top: int 
         for row in sizes.head(top).itertuples(index=False):
             metric = row.metric if isinstance(row.metric, str) else "-"
             lines.append(f"    {row.benchmark} ({metric}): {row.n} model(s)")
+    with Store.open(db_path, read_only=True) as store:
+        orphans = orphan_reviews(store.reviews_frame())
+    if len(orphans):
+        lines.append(f"  {len(orphans)} review decision(s) no longer match a claim (the "
+                     "number at that span was read differently or not at all):")
+        for r in orphans.itertuples(index=False):
+            lines.append(f"    {r.paper_id} [{r.span_start}:{r.span_end}] {r.value_text!r} "
+                         f"{r.decision}")
     if leaderboards_dir is not None:
         lines.append(f"  leaderboard files: {leaderboards_dir}/ (index.csv lists them)")
     return "\n".join(lines)

@@ -78,6 +78,8 @@ def test_reviews_survive_reingest_and_reextraction(db: Path) -> None:
     with Store.open(db, read_only=True) as store:
         orphans = orphan_reviews(store.reviews_frame())
     assert len(orphans) == 1 and orphans.iloc[0]["value_text"] == "7.43"
+    stats = run("stats", "--db", str(db))
+    assert "1 review decision(s) no longer match a claim" in stats.stdout
 
 
 def test_claims_export_has_review_column(db: Path, tmp_path: Path) -> None:
