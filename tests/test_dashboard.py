@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from conftest import HOSTILE, cli
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -33,37 +34,6 @@ CLI = Path(sys.executable).parent / "leaderboard"
 TIMEOUT = 30
 ORCA = "h:7fd7cdb4782849fd"  # Orca-Math: Unlocking the potential of SLMs in Grade School Math
 
-HOSTILE = (
-    "FooNet <script>window.__pwned=1</script> **bold** results\n\n"
-    "We present FooNet, a compact convolutional network for small images, and describe "
-    "its simple training recipe, which needs no extra data, in full detail here. FooNet "
-    "reaches 91.2% accuracy on CIFAR-10 <script>window.__pwned=1</script> with **bold** "
-    "and [link](http://x) text and <img src=x onerror=\"window.__pwned=2\"> markup kept "
-    "literal & inert. We release code and weights so that others can check every number.\n"
-)
-
-
-def cli(*args: str) -> None:
-    result = subprocess.run([str(CLI), *args], cwd=ROOT, capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode == 0, result.stderr
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("dashboard") / "lb.duckdb"
-    cli("ingest", str(SAMPLES), "--db", str(db))
-    return db
-
-
-@pytest.fixture(scope="module")
-def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("hostile")
-    source = folder / "papers.txt"
-    source.write_text(HOSTILE, encoding="utf-8")
-    db = folder / "lb.duckdb"
-    cli("ingest", str(source), "--db", str(db))
-    return db
 
 
 @pytest.fixture

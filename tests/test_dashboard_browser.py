@@ -35,43 +35,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-sync"]
 CHART = ".vega-embed canvas, .vega-embed svg.marks"
 
-HOSTILE = (
-    "FooNet <script>window.__pwned=1</script> **bold** results\n\n"
-    "We present FooNet, a compact convolutional network for small images, and describe "
-    "its simple training recipe, which needs no extra data, in full detail here. FooNet "
-    "reaches 91.2% accuracy on CIFAR-10 <script>window.__pwned=1</script> with **bold** "
-    "and [link](http://x) text and <img src=x onerror=\"window.__pwned=2\"> markup kept "
-    "literal & inert. We release code and weights so that others can check every number.\n"
-)
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright for Python is not installed")
 if not Path(CHROMIUM).is_file():
     pytest.skip(f"no Chromium binary (looked for `chromium` on PATH and {CHROMIUM})",
                 allow_module_level=True)
-
-
-def cli(*args: str) -> None:
-    result = subprocess.run([str(CLI), *args], cwd=ROOT, capture_output=True, text=True,
-                            timeout=300)
-    assert result.returncode == 0, result.stderr
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("browser") / "lb.duckdb"
-    cli("ingest", str(SAMPLES), "--db", str(db))
-    return db
-
-
-@pytest.fixture(scope="module")
-def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("browser-hostile")
-    source = folder / "papers.txt"
-    source.write_text(HOSTILE, encoding="utf-8")
-    db = folder / "lb.duckdb"
-    cli("ingest", str(source), "--db", str(db))
-    return db
 
 
 def free_port() -> int:
