@@ -19,6 +19,7 @@ from rich.table import Table
 
 from leaderboard import __version__
 from leaderboard.claimio import ClaimWriter, claim_format_for
+from leaderboard.extract import Limits
 from leaderboard.pipeline import FileResult, process_paths
 
 app = typer.Typer(
@@ -48,6 +49,16 @@ DbOpt = Annotated[
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="show tracebacks of unexpected errors")]
+MaxCharsOpt = Annotated[int, typer.Option(
+    "--max-abstract-chars", min=1, help="read claims from at most this many characters of "
+    "an abstract (what is cut is reported)")]
+MaxClaimsOpt = Annotated[int, typer.Option(
+    "--max-claims-per-paper", min=1, help="keep at most this many claims of one paper "
+    "(what is cut is reported)")]
+
+
+def _note(source: str, note: str) -> None:
+    err.print(f"[yellow]limit[/yellow] {escape(source)}: {escape(note)}", soft_wrap=True)
 
 
 def _reporter(debug: bool):  # type: ignore[no-untyped-def]
@@ -84,6 +95,8 @@ def extract(
     ],
     fmt: FormatOpt = None,
     debug: DebugOpt = False,
+    max_abstract_chars: MaxCharsOpt = 100_000,
+    max_claims_per_paper: MaxClaimsOpt = 1_000,
 ) -> None:
     """Extract claims from abstracts into a JSONL or CSV file, without a store.
 
@@ -96,7 +109,10 @@ def extract(
     n_papers = n_claims = 0
     report = _reporter(debug)
     with ClaimWriter(output, claim_format_for(output)) as writer:
-        for result in process_paths(paths, fmt):
+        limits = Limits(max_abstract_chars, max_claims_per_paper)
+        for result in process_paths(paths, fmt, limits):
+            for note in result.notes:
+                _note(result.source, note)
             if not result.ok:
                 failed += 1
                 report(result)
@@ -117,6 +133,8 @@ def ingest(
     db: DbOpt = None,
     fmt: FormatOpt = None,
     debug: DebugOpt = False,
+    max_abstract_chars: MaxCharsOpt = 100_000,
+    max_claims_per_paper: MaxClaimsOpt = 1_000,
 ) -> None:
     """Extract claims and add them to the store, one file at a time, atomically.
 
@@ -127,7 +145,9 @@ def ingest(
     """
     from leaderboard.ingest import ingest_paths
 
-    report = ingest_paths(_db_path(db), paths, fmt, on_failure=_reporter(debug))
+    report = ingest_paths(_db_path(db), paths, fmt, on_failure=_reporter(debug),
+                          limits=Limits(max_abstract_chars, max_claims_per_paper),
+                          on_note=_note)
     err.print(report.summary())
     raise typer.Exit(1 if report.failed else 0)
 

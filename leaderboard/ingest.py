@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leaderboard.extract import EXTRACTOR_VERSION
+from leaderboard.extract import DEFAULT_LIMITS, EXTRACTOR_VERSION, Limits
 from leaderboard.manifest import registry_versions
 from leaderboard.pipeline import FileResult, process_paths
 from leaderboard.store import IngestOutcome, Store, StoreError
@@ -58,8 +58,11 @@ def ingest_paths(
     paths: Iterable[str],
     fmt: str | None = None,
     on_failure: Callable[[FileResult], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    on_note: Callable[[str, str], None] | None = None,
 ) -> IngestReport:
-    """Extract and store every input path; report failures and go on."""
+    """Extract and store every input path; report failures and go on. ``on_note``
+    hears what the limits cut (source, note)."""
     report = IngestReport(db_path=db_path)
     paths = list(paths)
 
@@ -71,10 +74,16 @@ def ingest_paths(
     with Store.open(db_path) as store:
         run_id = store.begin_run({"inputs": paths, "format": fmt,
                                   "extractor_version": EXTRACTOR_VERSION,
-                                  "registries": registry_versions()})
+                                  "registries": registry_versions(),
+                                  "limits": {"max_abstract_chars": limits.max_abstract_chars,
+                                             "max_claims_per_paper":
+                                                 limits.max_claims_per_paper}})
         status = "failed"
         try:
-            for result in process_paths(paths, fmt):
+            for result in process_paths(paths, fmt, limits):
+                for note in result.notes:
+                    if on_note is not None:
+                        on_note(result.source, note)
                 if not result.ok or result.sha256 is None:
                     fail(result)
                     continue

@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from leaderboard.extract import claims_for
+from leaderboard.extract import DEFAULT_LIMITS, Limits, claims_with_report
 from leaderboard.models import Claim, SourcedPaper
 from leaderboard.sources import SourceError, iter_input_paths, read_source
 
@@ -27,6 +27,7 @@ class FileResult:
     claims: list[Claim] = field(default_factory=list)
     error: str | None = None
     traceback: str | None = None  # for --debug: an unexpected error's traceback
+    notes: list[str] = field(default_factory=list)  # what the limits cut, per paper
     sha256: str | None = None
     fmt: str | None = None
 
@@ -46,16 +47,18 @@ def file_sha256(path: str) -> str | None:
     return digest.hexdigest()
 
 
-def process_paths(paths: Iterable[str], fmt: str | None = None) -> Iterator[FileResult]:
+def process_paths(paths: Iterable[str], fmt: str | None = None,
+                  limits: Limits = DEFAULT_LIMITS) -> Iterator[FileResult]:
     """Read and extract every input path in order (folders expanded recursively)."""
     for item in iter_input_paths(paths):
         if isinstance(item, SourceError):
             yield FileResult(source=item.path, error=item.reason)
             continue
-        yield process_file(item, fmt)
+        yield process_file(item, fmt, limits)
 
 
-def process_file(path: str, fmt: str | None = None) -> FileResult:
+def process_file(path: str, fmt: str | None = None,
+                 limits: Limits = DEFAULT_LIMITS) -> FileResult:
     """One file: all its papers and their claims, or an error naming why not."""
     result = FileResult(source=path)
     try:
@@ -75,7 +78,9 @@ def process_file(path: str, fmt: str | None = None) -> FileResult:
         result.fmt = result.papers[0].sighting.source_format
     try:
         for item in result.papers:
-            result.claims.extend(claims_for(item))
+            claims, notes = claims_with_report(item, limits)
+            result.claims.extend(claims)
+            result.notes.extend(notes)
     except Exception as exc:
         result.error = f"unexpected {type(exc).__name__} while extracting: {exc}"
         result.traceback = traceback.format_exc()

@@ -8,6 +8,7 @@ deterministic and hold no state between calls, so they map over processes or Das
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from leaderboard.extract.benchmarks import RegistryBenchmarkFinder
@@ -16,6 +17,19 @@ from leaderboard.models import Claim, SourcedPaper, make_claim_id
 from leaderboard.registry import default_benchmark_index, default_model_index
 
 EXTRACTOR_VERSION = "0.1.0"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep one pathological paper from exhausting time or memory: only the
+    first ``max_abstract_chars`` of an abstract are read for claims, and at most
+    ``max_claims_per_paper`` claims are kept. What is cut is reported, never silent."""
+
+    max_abstract_chars: int = 100_000
+    max_claims_per_paper: int = 1_000
+
+
+DEFAULT_LIMITS = Limits()
 
 
 @lru_cache(maxsize=1)
@@ -39,11 +53,28 @@ def extract_claims(abstract: str, title: str | None = None) -> list[DraftClaim]:
     return extract_drafts(abstract, title, _default_finder())
 
 
-def claims_for(item: SourcedPaper) -> list[Claim]:
+def claims_for(item: SourcedPaper, limits: Limits = DEFAULT_LIMITS) -> list[Claim]:
     """Claims of one sourced paper, with offsets mapped into its source text."""
+    return claims_with_report(item, limits)[0]
+
+
+def claims_with_report(item: SourcedPaper,
+                       limits: Limits = DEFAULT_LIMITS) -> tuple[list[Claim], list[str]]:
+    """Claims of one sourced paper and what the limits cut from it (one line each)."""
     paper, sighting = item.paper, item.sighting
+    notes: list[str] = []
+    text = paper.abstract
+    if len(text) > limits.max_abstract_chars:
+        notes.append(f"paper #{sighting.paper_index}: abstract of {len(text):,} characters; "
+                     f"claims read from the first {limits.max_abstract_chars:,} only")
+        text = text[: limits.max_abstract_chars]
+    drafts = extract_claims(text, paper.title)
+    if len(drafts) > limits.max_claims_per_paper:
+        notes.append(f"paper #{sighting.paper_index}: {len(drafts):,} claims; the first "
+                     f"{limits.max_claims_per_paper:,} kept")
+        drafts = drafts[: limits.max_claims_per_paper]
     out = []
-    for d in extract_claims(paper.abstract, paper.title):
+    for d in drafts:
         m = d.mention
         out.append(
             Claim(
@@ -82,7 +113,15 @@ def claims_for(item: SourcedPaper) -> list[Claim]:
                 notes=with_notes(d),
             )
         )
-    return out
+    return out, notes
 
 
-__all__ = ["EXTRACTOR_VERSION", "DraftClaim", "claims_for", "extract_claims"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "EXTRACTOR_VERSION",
+    "DraftClaim",
+    "Limits",
+    "claims_for",
+    "claims_with_report",
+    "extract_claims",
+]
