@@ -122,7 +122,8 @@ def extract(
             n_claims += len(result.claims)
     err.print(
         f"{n_claims} claims from {n_papers} papers -> {output}"
-        + (f"; {failed} input(s) failed" if failed else "")
+        + (f"; {failed} input(s) failed" if failed else ""),
+        soft_wrap=True,
     )
     raise typer.Exit(1 if failed else 0)
 
@@ -148,7 +149,7 @@ def ingest(
     report = ingest_paths(_db_path(db), paths, fmt, on_failure=_reporter(debug),
                           limits=Limits(max_abstract_chars, max_claims_per_paper),
                           on_note=_note)
-    err.print(report.summary())
+    err.print(report.summary(), soft_wrap=True, markup=False, highlight=False)
     raise typer.Exit(1 if report.failed else 0)
 
 

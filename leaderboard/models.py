@@ -17,6 +17,7 @@ import hashlib
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
 from datetime import date
 from typing import Literal
 
@@ -40,18 +41,44 @@ def normalise_for_id(text: str | None) -> str:
     return _NON_WORD.sub(" ", folded.lower()).strip()
 
 
+_CHUNK = 1 << 20
+
+
+def _normalised_pieces(text: str) -> Iterator[str]:
+    """``normalise_for_id(text)`` in pieces of about a million characters, cut at
+    whitespace, so a pathological 50 MB abstract is hashed in bounded memory. Joined
+    with single spaces the pieces are exactly ``normalise_for_id(text)``."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + _CHUNK)
+        if end < len(text):  # cut at a space, never inside a word
+            cut = text.rfind(" ", start, end)
+            if cut > start:
+                end = cut + 1
+            else:
+                ahead = text.find(" ", end)
+                end = len(text) if ahead == -1 else ahead + 1
+        piece = normalise_for_id(text[start:end])
+        if piece:
+            yield piece
+        start = end
+
+
 def content_hash(title: str | None, abstract: str) -> str:
     """sha256 of the normalised title and abstract: the identity of a paper's text."""
-    key = normalise_for_id(title) + "\n" + normalise_for_id(abstract)
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256((normalise_for_id(title) + "\n").encode("utf-8"))
+    for i, piece in enumerate(_normalised_pieces(abstract)):
+        digest.update(((" " if i else "") + piece).encode("utf-8"))
+    return digest.hexdigest()
 
 
-def make_paper_id(arxiv_id: str | None, title: str | None, abstract: str) -> str:
+def make_paper_id(arxiv_id: str | None, title: str | None, abstract: str,
+                  text_hash: str | None = None) -> str:
     """The arXiv id when known (version suffix dropped), else ``h:`` and 16 hex digits
     of the content hash, so ids are stable across runs and machines."""
     if arxiv_id:
         return "arXiv:" + re.sub(r"v\d+$", "", arxiv_id.strip())
-    return "h:" + content_hash(title, abstract)[:16]
+    return "h:" + (text_hash or content_hash(title, abstract))[:16]
 
 
 class Paper(BaseModel):
@@ -75,11 +102,12 @@ class Paper(BaseModel):
     def build(cls, *, title: str | None, abstract: str, arxiv_id: str | None = None,
               **metadata: object) -> Paper:
         """Create a paper, deriving its id and content hash from its text."""
+        text_hash = content_hash(title, abstract)
         return cls(
-            paper_id=make_paper_id(arxiv_id, title, abstract),
+            paper_id=make_paper_id(arxiv_id, title, abstract, text_hash),
             title=title,
             abstract=abstract,
-            content_hash=content_hash(title, abstract),
+            content_hash=text_hash,
             arxiv_id=arxiv_id,
             **metadata,
         )

@@ -72,3 +72,21 @@ def test_ranges(a: float, b: float) -> None:
     low, high = min(a, b), max(a, b)
     (m,) = find_numbers(f"a gain of {low}-{high}% overall")
     assert m.value == high and m.value_low == low and m.unit == "%"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab é,.-\n\tÅ1")), max_size=60),
+       st.integers(min_value=1, max_value=12))
+def test_chunked_content_hash_equals_whole_text(text: str, chunk: int) -> None:
+    """Hashing a long abstract in pieces gives the id the whole text would."""
+    import hashlib
+
+    import leaderboard.models as models
+
+    whole = hashlib.sha256(("\n" + models.normalise_for_id(text)).encode("utf-8")).hexdigest()
+    old = models._CHUNK
+    models._CHUNK = chunk
+    try:
+        assert models.content_hash(None, text) == whole
+    finally:
+        models._CHUNK = old

@@ -54,7 +54,7 @@ def _json_lines(path: str, head: str) -> bool:
         return False
     try:
         obj = json.loads(stripped)
-    except ValueError:
+    except (ValueError, RecursionError):  # too deep to parse is as invalid as bad syntax
         if not complete and '"abstract"' in stripped:
             return True  # a first line longer than the sniffed head
         if _extension(path) in _JSON_EXTENSIONS:

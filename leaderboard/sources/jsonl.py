@@ -147,6 +147,21 @@ def _categories(obj: dict[str, Any]) -> tuple[str, ...]:
     return ()
 
 
+def json_problem(exc: Exception) -> str:
+    """What is wrong with one line of JSON, in words, for an error message.
+
+    Each line is parsed on its own, so the decoder's own "line 1 column N (char M)"
+    would contradict the file line number the caller gives: only the column is kept.
+    Nesting deeper than the interpreter's recursion limit (``[[[[...``) makes the
+    decoder raise RecursionError; it is invalid input like any other, not a crash.
+    """
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg}: column {exc.colno}"
+    return str(exc)
+
+
 def read_json_lines(lines: Iterable[str], source: str) -> Iterator[SourcedPaper]:
     """Papers of a JSON lines stream. ``lines`` are the decoded lines of the file in
     order, line ends included (their lengths give the offsets)."""
@@ -160,10 +175,10 @@ def read_json_lines(lines: Iterable[str], source: str) -> Iterator[SourcedPaper]
             continue
         try:
             located = locate_abstract(body)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             if not line.endswith(("\n", "\r")):  # the last line, cut: a partial download
                 continue
-            raise SourceError(source, f"line {number}: invalid JSON ({exc})") from exc
+            raise SourceError(source, f"line {number}: invalid JSON ({json_problem(exc)})") from exc
         if located is None:
             continue
         obj, token_start, token_end = located
