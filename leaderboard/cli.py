@@ -57,6 +57,11 @@ MaxClaimsOpt = Annotated[int, typer.Option(
     "(what is cut is reported)")]
 
 
+def _warn(source: str, warning: str) -> None:
+    """Part of a file was left out (the rest was read): named, and the exit code says so."""
+    err.print(f"[yellow]warning[/yellow] {escape(source)}: {escape(warning)}", soft_wrap=True)
+
+
 def _note(source: str, note: str) -> None:
     err.print(f"[yellow]limit[/yellow] {escape(source)}: {escape(note)}", soft_wrap=True)
 
@@ -105,7 +110,7 @@ def extract(
 
     Example: leaderboard extract data/samples -o claims.jsonl
     """
-    failed = 0
+    failed = warned = 0
     n_papers = n_claims = 0
     report = _reporter(debug)
     with ClaimWriter(output, claim_format_for(output)) as writer:
@@ -113,19 +118,23 @@ def extract(
         for result in process_paths(paths, fmt, limits):
             for note in result.notes:
                 _note(result.source, note)
+            for warning in result.warnings:
+                _warn(result.source, warning)
             if not result.ok:
                 failed += 1
                 report(result)
                 continue
+            warned += 1 if result.warnings else 0
             writer.write_all(result.claims)
             n_papers += len(result.papers)
             n_claims += len(result.claims)
     err.print(
         f"{n_claims} claims from {n_papers} papers -> {output}"
-        + (f"; {failed} input(s) failed" if failed else ""),
+        + (f"; {failed} input(s) failed" if failed else "")
+        + (f"; {warned} input(s) with parts left out" if warned else ""),
         soft_wrap=True,
     )
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(1 if failed or warned else 0)
 
 
 @app.command()
@@ -148,9 +157,9 @@ def ingest(
 
     report = ingest_paths(_db_path(db), paths, fmt, on_failure=_reporter(debug),
                           limits=Limits(max_abstract_chars, max_claims_per_paper),
-                          on_note=_note)
+                          on_note=_note, on_warning=_warn)
     err.print(report.summary(), soft_wrap=True, markup=False, highlight=False)
-    raise typer.Exit(1 if report.failed else 0)
+    raise typer.Exit(1 if report.failed or report.warned else 0)
 
 
 @app.command()

@@ -24,6 +24,7 @@ class IngestReport:
     db_path: Path
     outcomes: list[IngestOutcome] = field(default_factory=list)
     failures: list[FileResult] = field(default_factory=list)
+    warned: list[str] = field(default_factory=list)  # files stored with a part left out
 
     @property
     def failed(self) -> int:
@@ -50,6 +51,8 @@ class IngestReport:
         )
         if self.failed:
             text += f"; {self.failed} file(s) failed"
+        if self.warned:
+            text += f"; {len(self.warned)} file(s) stored with parts left out"
         return text
 
 
@@ -60,6 +63,7 @@ def ingest_paths(
     on_failure: Callable[[FileResult], None] | None = None,
     limits: Limits = DEFAULT_LIMITS,
     on_note: Callable[[str, str], None] | None = None,
+    on_warning: Callable[[str, str], None] | None = None,
 ) -> IngestReport:
     """Extract and store every input path; report failures and go on. ``on_note``
     hears what the limits cut (source, note)."""
@@ -84,6 +88,10 @@ def ingest_paths(
                 for note in result.notes:
                     if on_note is not None:
                         on_note(result.source, note)
+                for warning in result.warnings:
+                    report.warned.append(f"{result.source}: {warning}")
+                    if on_warning is not None:
+                        on_warning(result.source, warning)
                 if not result.ok or result.sha256 is None:
                     fail(result)
                     continue
@@ -101,7 +109,7 @@ def ingest_paths(
                 except StoreError as exc:
                     result.error = str(exc)
                     fail(result)
-            status = "partial" if report.failed else "ok"
+            status = "partial" if report.failed or report.warned else "ok"
         finally:
             store.finish_run(run_id, report.counts(), status)
     return report

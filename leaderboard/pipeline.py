@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import traceback
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from leaderboard.extract import DEFAULT_LIMITS, Limits, claims_with_report
 from leaderboard.models import Claim, SourcedPaper
-from leaderboard.sources import SourceError, iter_input_paths, read_source
+from leaderboard.sources import SourceError, SourceWarning, iter_input_paths, read_source
 
 
 @dataclass
@@ -28,6 +29,7 @@ class FileResult:
     error: str | None = None
     traceback: str | None = None  # for --debug: an unexpected error's traceback
     notes: list[str] = field(default_factory=list)  # what the limits cut, per paper
+    warnings: list[str] = field(default_factory=list)  # parts of the file left out
     sha256: str | None = None
     fmt: str | None = None
 
@@ -62,7 +64,11 @@ def process_file(path: str, fmt: str | None = None,
     """One file: all its papers and their claims, or an error naming why not."""
     result = FileResult(source=path)
     try:
-        result.papers = list(read_source(path, fmt))  # type: ignore[arg-type]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SourceWarning)
+            result.papers = list(read_source(path, fmt))  # type: ignore[arg-type]
+        result.warnings = [w.message.reason for w in caught
+                           if isinstance(w.message, SourceWarning)]
         result.sha256 = _sighting_sha(path, result.papers)
     except SourceError as exc:
         result.error = exc.reason

@@ -65,7 +65,7 @@ def _load_builder() -> ModuleType:
 
 bad = _load_builder()
 
-Outcome = Literal["rejected", "decoded", "accepted", "bounded"]
+Outcome = Literal["rejected", "decoded", "accepted", "partial", "bounded"]
 
 
 @dataclass(frozen=True)
@@ -100,14 +100,18 @@ CASES = [
     Case("crlf", "decoded", papers=1, values=("72.4", "65.0%", "1.5x")),
     Case("cr", "decoded", papers=1, values=("72.4", "65.0%", "1.5x")),
     Case("huge_line", "bounded"),
-    # The cut last line is skipped without a word (documented in sources/jsonl.py).
-    Case("jsonl_truncated", "accepted", papers=2, values=("72.4", "91.2%")),
+    # The cut last line is left out and reported; the whole lines are read.
+    Case("jsonl_truncated", "partial",
+         r"line \d+: cut mid-object \(an incomplete download\?\); left out",
+         papers=2, values=("72.4", "91.2%")),
     Case("jsonl_malformed", "rejected",
          re.escape("line 2: invalid JSON (Unterminated string starting at: column 53)")),
     Case("jsonl_deep", "rejected", re.escape("line 2: invalid JSON (nested too deeply)")),
     Case("html", "rejected", re.escape("HTML page, not a supported source")),
-    # The dangling last title gives no paper, silently (documented in sources/daily.py).
-    Case("daily_cut", "accepted", papers=2, values=("81.3%", "45.0%")),
+    # The dangling last title gives no paper, and is reported.
+    Case("daily_cut", "partial",
+         r"ends with the title '.*' and no abstract \(a page cut mid-paper\?\); left out",
+         papers=2, values=("81.3%", "45.0%")),
     Case("directory", "rejected", re.escape("folder contains no files")),
     Case("missing", "rejected", re.escape("no such file or directory")),
     # Mode 000 stops everyone but root; root reads the file like any other (see also
@@ -251,6 +255,13 @@ def _check_report(run: Run, case: Case, path: Path) -> None:
         assert known.error is not None and "\n" not in known.error
         assert line == f"error {path}: {known.error}"
         assert run.returncode == 1
+    elif case.outcome == "partial":  # read, with the left-out part named: exit 1
+        assert not mine, run.stderr
+        warned = [line for line in run.stderr.splitlines()
+                  if line.startswith(f"warning {path}: ")]
+        assert len(warned) == 1, run.stderr
+        assert re.fullmatch(case.reason, warned[0][len(f"warning {path}: "):]), warned[0]
+        assert run.returncode == 1
     elif case.outcome == "bounded":
         limit = [line for line in run.stderr.splitlines()
                  if line.startswith(f"limit {path}: ")]
@@ -296,7 +307,7 @@ def test_extract_reports_the_bad_file_and_goes_on(
     texts = {source: read_text(source) for source in by_source}
     for row in rows:
         assert texts[row["source"]][row["char_start"]:row["char_end"]] == row["value_text"]
-    if case.outcome in ("decoded", "accepted"):
+    if case.outcome in ("decoded", "accepted", "partial"):
         mine = by_source.get(str(path), [])
         assert set(case.values) <= {r["value_text"] for r in mine}
         assert [r["claim_id"] for r in mine] == [c.claim_id for c in process_file(str(path)).claims]
@@ -345,7 +356,8 @@ def test_ingest_reports_the_bad_file_and_stores_only_good_data(
     assert counts["claims"] == len(extracted)
     if case.outcome == "rejected":
         assert str(path) not in set(claims["source"])
-    assert counts["last_run"]["status"] == ("partial" if run.error_lines else "ok")
+    left_out = run.error_lines or case.outcome == "partial"
+    assert counts["last_run"]["status"] == ("partial" if left_out else "ok")
     added = re.search(r"(\d+)\s+file\(s\)\s+added", run.stderr)
     assert added is not None and int(added.group(1)) == len(accepted), run.stderr
 

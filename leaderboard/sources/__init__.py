@@ -8,12 +8,13 @@ Every abstract carries its character offsets in the decoded file text
 
 from leaderboard.sources.decode import read_text
 from leaderboard.sources.detect import detect_format
-from leaderboard.sources.errors import SourceError
+from leaderboard.sources.errors import SourceError, SourceWarning
 from leaderboard.sources.reader import FORMATS, iter_input_paths, read_source
 
 __all__ = [
     "FORMATS",
     "SourceError",
+    "SourceWarning",
     "detect_format",
     "iter_input_paths",
     "read_source",

@@ -17,12 +17,14 @@ abstract and the next paper's title. A dump cut after a title yields no paper fo
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from leaderboard.models import SourcedPaper
 from leaderboard.sources.common import MONTHS, Line, iter_lines, looks_like_abstract, make_sourced
+from leaderboard.sources.errors import SourceWarning
 
 _AUTHORS = re.compile(r"\s*[•·*-]\s*(\d+)\s+authors?\s*", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s*·\s*")
@@ -147,3 +149,9 @@ def read_daily_papers(text: str, source: str) -> Iterator[SourcedPaper]:
             previous = line
     if pending is not None:
         yield emit(pending)
+    dangling = _title_candidate(previous)
+    if dangling is not None and (pending is None or not pending.meta
+                                 or pending.meta[-1] is dangling):
+        warnings.warn(SourceWarning(source, f"ends with the title {dangling.text.strip()[:60]!r} "
+                                    "and no abstract (a page cut mid-paper?); left out"),
+                      stacklevel=2)

@@ -18,3 +18,17 @@ class SourceError(Exception):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+class SourceWarning(UserWarning):
+    """Part of a file was left out and the rest read: a cut last JSON line, a page
+    dump that ends with a title and no abstract. Issued with :func:`warnings.warn`, so
+    readers stay plain iterators; the pipeline collects and reports them by file."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -33,7 +34,7 @@ from leaderboard.sources.common import (
     parse_date,
     split_authors,
 )
-from leaderboard.sources.errors import SourceError
+from leaderboard.sources.errors import SourceError, SourceWarning
 from leaderboard.sources.offsets import map_json_string, strip_mapped
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -177,6 +178,8 @@ def read_json_lines(lines: Iterable[str], source: str) -> Iterator[SourcedPaper]
             located = locate_abstract(body)
         except (ValueError, RecursionError) as exc:
             if not line.endswith(("\n", "\r")):  # the last line, cut: a partial download
+                warnings.warn(SourceWarning(source, f"line {number}: cut mid-object (an "
+                                            "incomplete download?); left out"), stacklevel=2)
                 continue
             raise SourceError(source, f"line {number}: invalid JSON ({json_problem(exc)})") from exc
         if located is None:
