@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from leaderboard.leaderboards import fold
+from leaderboard.leaderboards import clean, fold
 
 #: Largest number of points a chart sends to the browser (Altair's own limit is 5,000).
 MAX_POINTS = 5000
@@ -247,9 +247,7 @@ def _human_params(value: float) -> str:
 
 
 def _missing(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
+    return clean(value) is None
 
 
 def _clean(value: object) -> str | None:

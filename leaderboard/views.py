@@ -7,7 +7,6 @@ Nothing here writes to the store; every function opens it read-only.
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -18,7 +17,7 @@ import pandas as pd
 
 from leaderboard.export import _board_groups, write_leaderboards, write_table
 from leaderboard.extract.lexicon import default_lexicon
-from leaderboard.leaderboards import build_leaderboards, fold, unique_slugs
+from leaderboard.leaderboards import build_leaderboards, clean, fold, unique_slugs
 from leaderboard.models import CLAIM_COLUMNS
 from leaderboard.store import Store
 
@@ -229,10 +228,8 @@ def paper_report(db_path: Path, paper_id: str) -> str | None:
 
 
 def _missing(value: object) -> bool:
-    """pandas gives NaN/NA for missing cells; treat them as None."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
+    """pandas gives NaN/NA/NaT for missing cells; treat them as None."""
+    return clean(value) is None
 
 
 def store_summary(db_path: Path, leaderboards_dir: Path | None = None, top: int = 10) -> str:

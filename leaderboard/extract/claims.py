@@ -12,8 +12,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from leaderboard.extract.entities import (
     Name,
@@ -105,7 +105,6 @@ _SCORE_CONTEXT_B = re.compile(
     r"\bimproves?|\brais\w+|\bboost\w*|\bincreas\w*|\bof\s+only|\(|,|&|\band)\s*$",
     re.I,
 )
-_LIST_JOIN = re.compile(r"^\s*(?:%|\\%)?\s*(?:,|;|&|and|or|vs\.?|versus|to|,\s*and)\s*$", re.I)
 _SCORE_CUE_B = re.compile(
     r"(?:\bscores?|accuracy|\bof|\bachiev\w*|\breach\w*|\bobtain\w*|"
     r"\battain\w*|\bscoring|\bfrom|\bvs\.?)\s*(?:only\s+|just\s+)?$",
@@ -854,11 +853,10 @@ def _setting(before: str, after: str, sent_text: str) -> str | None:
     return None
 
 
-class BenchmarkFinder:
+class BenchmarkFinder(Protocol):
     """Callable finding benchmark mentions in a text: (start, end, as written, id)."""
 
-    def __call__(self, text: str) -> list[tuple[int, int, str, str | None]]:
-        raise NotImplementedError  # pragma: no cover - interface
+    def __call__(self, text: str) -> list[tuple[int, int, str, str | None]]: ...
 
 
 def extract_drafts(
@@ -1294,6 +1292,5 @@ __all__ = [
     "DraftClaim",
     "extract_drafts",
     "is_name_like",
-    "replace",
     "with_notes",
 ]

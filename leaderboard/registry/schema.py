@@ -15,9 +15,9 @@ of them at once instead of stopping at the first.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: Which way a benchmark's default metric improves.
 BetterDirection = Literal["higher", "lower"]
@@ -37,6 +37,11 @@ def _clean_names(values: tuple[str, ...]) -> tuple[str, ...]:
         if v != v.strip() or "  " in v:
             raise ValueError(f"{v!r} has leading, trailing or doubled whitespace")
     return values
+
+
+#: A name or the aliases of an entry, checked once here for both registries.
+CleanName = Annotated[str, AfterValidator(lambda v: _clean_names((v,))[0])]
+CleanNames = Annotated[tuple[str, ...], AfterValidator(_clean_names)]
 
 
 class Scale(BaseModel):
@@ -72,8 +77,8 @@ class Benchmark(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(description="canonical lower-case slug, e.g. 'gsm8k'")
-    name: str = Field(min_length=1, description="canonical display name, e.g. 'GSM8K'")
-    aliases: tuple[str, ...] = Field(default=(), description="other written forms")
+    name: CleanName = Field(min_length=1, description="canonical display name, e.g. 'GSM8K'")
+    aliases: CleanNames = Field(default=(), description="other written forms")
     task: str = Field(min_length=1, description="what is measured, e.g. 'math word problems'")
     metric: str = Field(min_length=1, description="default metric, lower case")
     direction: BetterDirection = Field(description="'higher' or 'lower' is better")
@@ -105,16 +110,6 @@ class Benchmark(BaseModel):
             raise ValueError(f"metric {v!r} must be lower case")
         return v
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return _clean_names((v,))[0]
-
-    @field_validator("aliases")
-    @classmethod
-    def _aliases(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return _clean_names(v)
-
     @property
     def names(self) -> tuple[str, ...]:
         """The name followed by every alias: all the forms matched in text."""
@@ -141,23 +136,14 @@ class ModelSize(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(min_length=1, description="canonical display name, e.g. 'Llama-2-7B'")
-    aliases: tuple[str, ...] = ()
+    name: CleanName = Field(min_length=1,
+                            description="canonical display name, e.g. 'Llama-2-7B'")
+    aliases: CleanNames = ()
     params: float = Field(gt=0, description="total parameters, e.g. 7.0e9")
     active_params: float | None = Field(default=None, gt=0, description="per-token (MoE)")
     family: str | None = None
     organization: str | None = None
     notes: str | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str) -> str:
-        return _clean_names((v,))[0]
-
-    @field_validator("aliases")
-    @classmethod
-    def _aliases(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return _clean_names(v)
 
     @model_validator(mode="after")
     def _active_within_total(self) -> ModelSize:

@@ -8,6 +8,7 @@ entries, parents that exist.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from leaderboard.registry.lookup import normalise_name
 from leaderboard.registry.schema import BenchmarkRegistry, ModelRegistry
@@ -20,15 +21,8 @@ def validate_benchmarks(reg: BenchmarkRegistry) -> list[str]:
     for b in reg.benchmarks:
         ids[b.id] += 1
     problems += [f"benchmark id {i!r} is used {n} times" for i, n in ids.items() if n > 1]
-    owners: dict[str, set[str]] = defaultdict(set)
-    for b in reg.benchmarks:
-        for name in b.names:
-            owners[normalise_name(name, keep_case=b.case_sensitive)].add(b.id)
-    problems += [
-        f"name {key!r} belongs to several benchmarks: {', '.join(sorted(who))}"
-        for key, who in sorted(owners.items())
-        if len(who) > 1
-    ]
+    problems += _shared_names(
+        "benchmarks", ((b.id, b.names, b.case_sensitive) for b in reg.benchmarks))
     known = set(ids)
     problems += [
         f"benchmark {b.id!r} has parent {b.parent!r}, which is not in the registry"
@@ -48,13 +42,16 @@ def validate_models(reg: ModelRegistry) -> list[str]:
     for m in reg.models:
         names[m.name] += 1
     problems += [f"model {n!r} is listed {k} times" for n, k in names.items() if k > 1]
-    owners: dict[str, set[str]] = defaultdict(set)
-    for m in reg.models:
-        for name in m.names:
-            owners[normalise_name(name)].add(m.name)
-    problems += [
-        f"name {key!r} belongs to several models: {', '.join(sorted(who))}"
-        for key, who in sorted(owners.items())
-        if len(who) > 1
-    ]
+    problems += _shared_names("models", ((m.name, m.names, False) for m in reg.models))
     return problems
+
+
+def _shared_names(what: str, entries: Iterable[tuple[str, tuple[str, ...], bool]]) -> list[str]:
+    """Names or aliases that normalise to the same key in several entries: the matcher
+    could not tell those entries apart."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for key, names, case_sensitive in entries:
+        for name in names:
+            owners[normalise_name(name, keep_case=case_sensitive)].add(key)
+    return [f"name {norm!r} belongs to several {what}: {', '.join(sorted(who))}"
+            for norm, who in sorted(owners.items()) if len(who) > 1]
