@@ -30,7 +30,13 @@ def claim_format_for(path: Path) -> ClaimFormat:
 
 class ClaimWriter:
     """Context manager writing claims to a file atomically (temp file, then rename),
-    or to standard output for ``-``."""
+    or to standard output for ``-``.
+
+    Input files are framed by :meth:`begin_file` and :meth:`end_file`: the rows of a
+    file that fails part-way are taken back (the output is truncated to where the
+    file began; on standard output a file's rows are held in a spool until it ends),
+    so the output holds whole input files only, in constant memory.
+    """
 
     def __init__(self, path: Path, fmt: ClaimFormat) -> None:
         self.path = path
@@ -38,6 +44,8 @@ class ClaimWriter:
         self._fh: IO[str] | None = None
         self._tmp: str | None = None
         self._csv: csv.writer | None = None  # type: ignore[valid-type]
+        self._out: IO[str] | None = None  # where whole files go (the temp file or stdout)
+        self._mark: int | None = None
 
     def __enter__(self) -> ClaimWriter:
         if str(self.path) == "-":
@@ -46,10 +54,43 @@ class ClaimWriter:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, self._tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
             self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self._out = self._fh
         if self.fmt == "csv":
-            self._csv = csv.writer(self._fh, lineterminator="\n")
-            self._csv.writerow(CLAIM_COLUMNS)
+            csv.writer(self._out, lineterminator="\n").writerow(CLAIM_COLUMNS)
+        self._bind(self._out)
         return self
+
+    def _bind(self, fh: IO[str]) -> None:
+        self._fh = fh
+        self._csv = csv.writer(fh, lineterminator="\n") if self.fmt == "csv" else None
+
+    def begin_file(self) -> None:
+        """Start the rows of one input file (see :meth:`end_file`)."""
+        assert self._out is not None
+        if self._out is sys.stdout:
+            spool = tempfile.SpooledTemporaryFile(8 << 20, mode="w+", encoding="utf-8",  # noqa: SIM115
+                                                  newline="")  # closed by end_file
+            self._bind(spool)
+        else:
+            self._out.flush()
+            self._mark = self._out.tell()
+
+    def end_file(self, keep: bool) -> None:
+        """End one input file's rows: keep them, or take them all back."""
+        assert self._out is not None and self._fh is not None
+        if self._out is sys.stdout:
+            spool = self._fh
+            if keep:
+                spool.seek(0)
+                for block in iter(lambda: spool.read(1 << 16), ""):
+                    self._out.write(block)
+            spool.close()
+            self._bind(self._out)
+        elif not keep and self._mark is not None:
+            self._out.flush()
+            self._out.seek(self._mark)
+            self._out.truncate()
+        self._mark = None
 
     def write(self, claim: Claim) -> None:
         assert self._fh is not None
@@ -72,11 +113,13 @@ class ClaimWriter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._fh is None or self._fh is sys.stdout:
-            if self._fh is not None:
-                self._fh.flush()
+        if self._out is None or self._out is sys.stdout:
+            if self._fh is not None and self._fh is not self._out:
+                self._fh.close()  # a spool left open by an error
+            if self._out is not None:
+                self._out.flush()
             return
-        self._fh.close()
+        self._out.close()
         assert self._tmp is not None
         if exc_type is None:
             os.replace(self._tmp, self.path)

@@ -20,7 +20,8 @@ from rich.table import Table
 from leaderboard import __version__
 from leaderboard.claimio import ClaimWriter, claim_format_for
 from leaderboard.extract import Limits
-from leaderboard.pipeline import FileResult, process_paths
+from leaderboard.fetch.cli import fetch_app
+from leaderboard.pipeline import FileResult
 
 app = typer.Typer(
     add_completion=False,
@@ -30,6 +31,7 @@ app = typer.Typer(
     "per-benchmark leaderboards and exports.\n\n"
     "Example: leaderboard ingest data/samples && leaderboard export leaderboards -o out/",
 )
+app.add_typer(fetch_app, name="fetch")
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
@@ -39,7 +41,7 @@ FormatOpt = Annotated[
         "--format",
         "-f",
         help="input format (default: detected from content): "
-        "daily-papers, arxiv-listing, arxiv-jsonl, arxiv-atom, plain-text",
+        "daily-papers, arxiv-listing, arxiv-jsonl, arxiv-atom, hf-daily-json, plain-text",
     ),
 ]
 DbOpt = Annotated[
@@ -55,6 +57,12 @@ MaxCharsOpt = Annotated[int, typer.Option(
 MaxClaimsOpt = Annotated[int, typer.Option(
     "--max-claims-per-paper", min=1, help="keep at most this many claims of one paper "
     "(what is cut is reported)")]
+
+JobsOpt = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, help="extraction processes (default: all cores); small "
+    "inputs are extracted in this process")]
+BatchOpt = Annotated[int, typer.Option(
+    "--batch-size", min=1, help="papers per batch (one store transaction each)")]
 
 
 def _warn(source: str, warning: str) -> None:
@@ -102,6 +110,8 @@ def extract(
     debug: DebugOpt = False,
     max_abstract_chars: MaxCharsOpt = 100_000,
     max_claims_per_paper: MaxClaimsOpt = 1_000,
+    jobs: JobsOpt = None,
+    batch_size: BatchOpt = 1000,
 ) -> None:
     """Extract claims from abstracts into a JSONL or CSV file, without a store.
 
@@ -110,24 +120,45 @@ def extract(
 
     Example: leaderboard extract data/samples -o claims.jsonl
     """
+    from leaderboard.stream import Batch, LocalMapper, stream_files
+
     failed = warned = 0
     n_papers = n_claims = 0
     report = _reporter(debug)
-    with ClaimWriter(output, claim_format_for(output)) as writer:
-        limits = Limits(max_abstract_chars, max_claims_per_paper)
-        for result in process_paths(paths, fmt, limits):
-            for note in result.notes:
-                _note(result.source, note)
-            for warning in result.warnings:
-                _warn(result.source, warning)
-            if not result.ok:
-                failed += 1
-                report(result)
+    limits = Limits(max_abstract_chars, max_claims_per_paper)
+    with ClaimWriter(output, claim_format_for(output)) as writer, \
+            LocalMapper(jobs, limits) as mapper:
+        open_files: dict[int, tuple[int, int]] = {}  # job -> (papers, claims) written
+        for item in mapper.map(stream_files(paths, fmt, batch_size=batch_size)):
+            job = item.job
+            if isinstance(item, Batch):
+                for note in item.notes:
+                    _note(job.source, note)
+                if item.error is not None and job.ok:
+                    job.error, job.traceback = item.error, item.traceback
+                if not job.ok:
+                    continue
+                if id(job) not in open_files:
+                    writer.begin_file()
+                    open_files[id(job)] = (0, 0)
+                writer.write_all(item.claims)
+                papers, claims = open_files[id(job)]
+                open_files[id(job)] = (papers + len(item.papers), claims + len(item.claims))
                 continue
-            warned += 1 if result.warnings else 0
-            writer.write_all(result.claims)
-            n_papers += len(result.papers)
-            n_claims += len(result.claims)
+            written = open_files.pop(id(job), None)
+            if written is not None:
+                writer.end_file(keep=job.ok)
+            for warning in job.warnings:
+                _warn(job.source, warning)
+            if not job.ok:
+                failed += 1
+                report(FileResult(source=job.source, error=job.error,
+                                  traceback=job.traceback))
+                continue
+            warned += 1 if job.warnings else 0
+            if written is not None:
+                n_papers += written[0]
+                n_claims += written[1]
     err.print(
         f"{n_claims} claims from {n_papers} papers -> {output}"
         + (f"; {failed} input(s) failed" if failed else "")
@@ -145,19 +176,42 @@ def ingest(
     debug: DebugOpt = False,
     max_abstract_chars: MaxCharsOpt = 100_000,
     max_claims_per_paper: MaxClaimsOpt = 1_000,
+    jobs: JobsOpt = None,
+    batch_size: BatchOpt = 1000,
+    engine: Annotated[Literal["local", "dask"], typer.Option(
+        "--engine", help="local: worker processes on this machine; dask: a Dask cluster "
+        "(pip install 'leaderboard[dask]'), local unless --scheduler is given")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="with --engine dask: address of a running Dask scheduler, "
+        "e.g. tcp://10.0.0.5:8786 (default: $DASK_SCHEDULER_ADDRESS, else a local "
+        "cluster of --jobs workers)")] = None,
 ) -> None:
-    """Extract claims and add them to the store, one file at a time, atomically.
+    """Extract claims and add them to the store, streaming, in batches of papers.
 
-    Re-ingesting a file already stored adds nothing; a paper already seen in another
-    file is recorded as a second sighting and its claims are not doubled.
+    Each batch is stored in one transaction and a file is marked whole with its last
+    batch: an interrupted or killed ingest resumes where it stopped when run again, and
+    a file that fails part-way is reported and removed again. Re-ingesting a file
+    already stored adds nothing; a paper already seen in another file is recorded as a
+    second sighting and its claims are not doubled. Output does not depend on --jobs
+    or --engine.
 
-    Example: leaderboard ingest data/samples --db data/leaderboard.duckdb
+    Example: leaderboard ingest data/samples --db data/leaderboard.duckdb --jobs 2
     """
     from leaderboard.ingest import ingest_paths
 
-    report = ingest_paths(_db_path(db), paths, fmt, on_failure=_reporter(debug),
-                          limits=Limits(max_abstract_chars, max_claims_per_paper),
-                          on_note=_note, on_warning=_warn)
+    limits = Limits(max_abstract_chars, max_claims_per_paper)
+    mapper = None
+    if engine == "dask":
+        from leaderboard.engines import dask_mapper
+
+        mapper = dask_mapper(scheduler, jobs, limits)
+    try:
+        report = ingest_paths(_db_path(db), paths, fmt, on_failure=_reporter(debug),
+                              limits=limits, on_note=_note, on_warning=_warn, jobs=jobs,
+                              batch_size=batch_size, mapper=mapper, engine=engine)
+    finally:
+        if mapper is not None:
+            mapper.close()
     err.print(report.summary(), soft_wrap=True, markup=False, highlight=False)
     raise typer.Exit(1 if report.failed or report.warned else 0)
 

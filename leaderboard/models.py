@@ -27,7 +27,8 @@ Kind = Literal["score", "delta", "ratio"]
 Direction = Literal["increase", "decrease"]
 DeltaType = Literal["absolute", "relative", "unspecified"]
 Role = Literal["proposed", "baseline", "other"]
-SourceFormat = Literal["daily-papers", "arxiv-listing", "arxiv-jsonl", "arxiv-atom", "plain-text"]
+SourceFormat = Literal["daily-papers", "arxiv-listing", "arxiv-jsonl", "arxiv-atom", "plain-text",
+                       "hf-daily-json"]
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 

@@ -97,8 +97,11 @@ def process_file(path: str, fmt: str | None = None,
 def _sighting_sha(path: str, papers: list[SourcedPaper]) -> str:
     """The file's sha256; for standard input, a hash of what was read from it."""
     sha = file_sha256(path)
-    if sha is not None:
-        return sha
+    return sha if sha is not None else paper_set_sha256(papers)
+
+
+def paper_set_sha256(papers: list[SourcedPaper]) -> str:
+    """Identity of input that cannot be re-read (standard input): a hash of its papers."""
     digest = hashlib.sha256()
     for item in papers:
         digest.update(item.paper.content_hash.encode())

@@ -28,7 +28,7 @@ import re
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -213,6 +213,41 @@ class IngestOutcome:
     claims_skipped: int = 0  # claims of papers whose claims were already stored
 
 
+@dataclass(frozen=True)
+class BatchCounts:
+    """What storing one batch of a file's papers did (summed over a file's batches)."""
+
+    papers_new: int = 0
+    papers_seen_before: int = 0
+    sightings_added: int = 0
+    claims_added: int = 0
+    claims_skipped: int = 0
+
+    def __add__(self, other: BatchCounts) -> BatchCounts:
+        return BatchCounts(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+    def outcome(self, source: str, sha256: str) -> IngestOutcome:
+        return IngestOutcome(source=source, sha256=sha256, status="added",
+                             papers_new=self.papers_new,
+                             papers_seen_before=self.papers_seen_before,
+                             sightings_added=self.sightings_added,
+                             claims_added=self.claims_added, claims_skipped=self.claims_skipped)
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """The ``sources`` row that marks a file as stored whole."""
+
+    source: str
+    sha256: str
+    fmt: str | None
+    size: int | None
+    n_papers: int
+    n_claims: int
+    papers_new: int
+    claims_added: int
+
+
 def default_db_path() -> Path:
     """``$LEADERBOARD_DB`` when set, else ``data/leaderboard.duckdb`` under the cwd."""
     env = os.environ.get(DB_ENV_VAR)
@@ -326,6 +361,13 @@ class Store:
             raise _open_error(path, exc) from exc
         store = cls(con, path, read_only)
         try:
+            if not read_only:
+                # DuckDB rewrites a table's key indexes at every checkpoint; at its default
+                # threshold (16 MB of WAL) a large ingest checkpoints thousands of times,
+                # in time and memory growing with the store. 256 MB keeps a 1M-paper ingest
+                # near-linear and its memory flat (benchmarks/RESULTS.md); a crash replays
+                # at most that much WAL on the next open.
+                con.execute("SET checkpoint_threshold = '256MB'")
             store._prepare_schema()
         except BaseException:
             con.close()
@@ -484,12 +526,88 @@ class Store:
         with self._transaction(f"store {source}"):
             if self.has_source(sha256):
                 return IngestOutcome(source=source, sha256=sha256, status="unchanged")
-            return self._ingest(source, sha256, fmt, papers, claims, run_id, size)
+            done = self._store_papers(sha256, papers, claims, run_id)
+            self._insert_source(SourceRecord(
+                source=source, sha256=sha256, fmt=fmt, size=size, n_papers=len(papers),
+                n_claims=len(claims), papers_new=done.papers_new,
+                claims_added=done.claims_added), run_id)
+            return done.outcome(source, sha256)
 
-    def _ingest(self, source: str, sha256: str, fmt: str | None,
-                papers: Sequence[SourcedPaper], claims: Sequence[Claim], run_id: str,
-                size: int | None) -> IngestOutcome:
-        # First sighting of each paper in this file, and its metadata merged in order.
+    # A large file is stored in batches, each in its own transaction, and marked whole
+    # by its ``sources`` row, written with its last batch. A file whose batches are in
+    # the store without that row was cut short (killed, interrupted): a re-run resumes
+    # it after its last stored paper (:meth:`stored_through`), or a failed read drops
+    # it (:meth:`discard_partial`), so a file is never left half-stored by a run that
+    # ends normally.
+    def stored_through(self, sha256: str) -> int:
+        """How many leading papers of a partly stored file are in the store (0: none).
+        Batches are stored in file order, so they are papers ``0 .. n-1``."""
+        row = self._first("SELECT count(*), coalesce(max(paper_index) + 1, 0) FROM sightings "
+                          "WHERE source_sha256 = ?", [sha256])
+        count, through = (int(row[0]), int(row[1])) if row else (0, 0)
+        if count != through:
+            raise StoreError(f"sightings of file {sha256[:12]} are not a run of whole "
+                             f"batches ({count} stored, last position {through - 1})")
+        return through
+
+    def partial_counts(self, sha256: str) -> BatchCounts:
+        """What earlier, unfinished runs stored of a file (for its ``sources`` row)."""
+        row = self._first(
+            "WITH firsts AS (SELECT paper_id, arg_min(source_sha256, sighting_no) AS sha "
+            "FROM sightings GROUP BY paper_id) "
+            "SELECT (SELECT count(*) FROM sightings WHERE source_sha256 = $1), "
+            "(SELECT count(*) FROM firsts WHERE sha = $1), "
+            "(SELECT count(*) FROM claims c JOIN firsts f USING (paper_id) WHERE f.sha = $1)",
+            [sha256])
+        sightings, papers_new, claims = (int(v) for v in row) if row else (0, 0, 0)
+        return BatchCounts(papers_new=papers_new, papers_seen_before=sightings - papers_new,
+                           sightings_added=sightings, claims_added=claims)
+
+    def store_batch(self, sha256: str, papers: Sequence[SourcedPaper],
+                    claims: Sequence[Claim], run_id: str, *,
+                    finish: SourceRecord | None = None) -> BatchCounts:
+        """Store one batch of a file's papers (and their claims) in one transaction.
+
+        With ``finish`` -- the file's totals *before* this batch -- the file's
+        ``sources`` row is written in the same transaction, with this batch's counts
+        added, marking the file as stored whole."""
+        first = papers[0].sighting if papers else None
+        what = (f"store papers from #{first.paper_index} of {first.source}" if first
+                else f"finish {finish.source if finish else sha256}")
+        with self._transaction(what):
+            if self.has_source(sha256):
+                raise StoreError(f"file {sha256[:12]} is already stored whole")
+            done = self._store_papers(sha256, papers, claims, run_id)
+            if finish is not None:
+                self._insert_source(replace(
+                    finish, n_papers=finish.n_papers + len(papers),
+                    n_claims=finish.n_claims + len(claims),
+                    papers_new=finish.papers_new + done.papers_new,
+                    claims_added=finish.claims_added + done.claims_added), run_id)
+            return done
+
+    def discard_partial(self, sha256: str) -> None:
+        """Remove what unfinished runs stored of a file that has now failed: its
+        sightings, and the papers (with their claims) seen in no other file."""
+        with self._transaction(f"discard the stored part of file {sha256[:12]}"):
+            only_here = (
+                "SELECT paper_id FROM sightings GROUP BY paper_id "
+                "HAVING bool_and(source_sha256 = $1)")
+            self._con.execute(f"DELETE FROM claims WHERE paper_id IN ({only_here})", [sha256])
+            self._con.execute(f"DELETE FROM papers WHERE paper_id IN ({only_here})", [sha256])
+            self._con.execute("DELETE FROM sightings WHERE source_sha256 = $1", [sha256])
+
+    def _insert_source(self, record: SourceRecord, run_id: str) -> None:
+        self._con.execute(
+            "INSERT INTO sources (sha256, source, size, format, n_papers, n_claims, "
+            "papers_new, claims_added, run_id, ingested_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [record.sha256, record.source, record.size, record.fmt, record.n_papers,
+             record.n_claims, record.papers_new, record.claims_added, run_id, _utcnow()])
+
+    def _store_papers(self, sha256: str, papers: Sequence[SourcedPaper],
+                      claims: Sequence[Claim], run_id: str) -> BatchCounts:
+        # First sighting of each paper in this batch, and its metadata merged in order.
         merged: dict[str, dict[str, Any]] = {}
         first_index: dict[str, int] = {}
         sighted: set[tuple[str, int]] = set()
@@ -508,7 +626,7 @@ class Store:
         new_ids = [pid for pid in merged if pid not in stored_before]
 
         # Two *different* claims under one id are kept both: the key constraint then
-        # refuses the file midway (after its papers) and the whole file is rolled back.
+        # refuses the batch midway (after its papers) and the whole batch is rolled back.
         kept: list[Claim] = []
         seen: dict[str, Claim] = {}
         skipped = 0
@@ -529,22 +647,19 @@ class Store:
         self._merge_papers([merged[pid] for pid in merged if pid in stored_before])
         self._insert_sightings(sha256, papers, run_id)
         self._insert_claims(kept, run_id)
-        self._con.execute(
-            "INSERT INTO sources (sha256, source, size, format, n_papers, n_claims, "
-            "papers_new, claims_added, run_id, ingested_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [sha256, source, size, fmt, len(papers), len(claims), len(new_ids), len(kept),
-             run_id, _utcnow()])
-        return IngestOutcome(
-            source=source, sha256=sha256, status="added", papers_new=len(new_ids),
-            papers_seen_before=len(merged) - len(new_ids), sightings_added=len(papers),
-            claims_added=len(kept), claims_skipped=skipped)
+        return BatchCounts(papers_new=len(new_ids),
+                           papers_seen_before=len(merged) - len(new_ids),
+                           sightings_added=len(papers), claims_added=len(kept),
+                           claims_skipped=skipped)
 
     def _stored_paper_ids(self, ids: list[str]) -> set[str]:
         if not ids:
             return set()
-        rows = self._con.execute(
-            "SELECT paper_id FROM papers WHERE list_contains(?, paper_id)", [ids]).fetchall()
+        frame = pd.DataFrame({"paper_id": pd.array(ids, dtype="string")})
+        with self._staged("_stage_ids", frame) as view:
+            rows = self._con.execute(
+                f"SELECT p.paper_id FROM papers p JOIN {view} s ON p.paper_id = s.paper_id"
+            ).fetchall()
         return {r[0] for r in rows}
 
     def _insert_papers(self, rows: list[dict[str, Any]]) -> None:
@@ -786,7 +901,9 @@ __all__ = [
     "DB_ENV_VAR",
     "PAPER_COLUMNS",
     "SCHEMA_VERSION",
+    "BatchCounts",
     "IngestOutcome",
+    "SourceRecord",
     "Store",
     "StoreError",
     "default_db_path",

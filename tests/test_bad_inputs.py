@@ -392,17 +392,17 @@ def test_debug_keeps_known_errors_to_one_line(
 _BROKEN_EXTRACTOR = """
 import os
 import sys
-import leaderboard.pipeline as pipeline
+import leaderboard.stream as stream
 from leaderboard.cli import main
 
-real = pipeline.claims_with_report
+real = stream.claims_with_report
 
 def broken(item, limits):
     if item.sighting.source == os.environ["FAIL_ON_SOURCE"]:
         raise RuntimeError("boom in the extractor")
     return real(item, limits)
 
-pipeline.claims_with_report = broken
+stream.claims_with_report = broken
 sys.argv = ["leaderboard", *sys.argv[1:]]
 main()
 """

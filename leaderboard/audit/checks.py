@@ -444,7 +444,7 @@ def _decoded_slice(text: str, start: int, end: int, fmt: str | None) -> list[str
     XML text it is part of (an unknown format tries both)."""
     raw = text[start:end]
     readings = [raw]
-    if fmt in (None, "arxiv-jsonl") and "\\" in raw:
+    if fmt in (None, "arxiv-jsonl", "hf-daily-json") and "\\" in raw:
         with contextlib.suppress(KeyError, ValueError):  # a slice cut inside an escape
             readings.append(map_json_string(raw, start).text)
     if fmt in (None, "arxiv-atom") and ("&" in raw or "<" in raw or "\r" in raw):

@@ -1,7 +1,8 @@
 """Readers: input files -> :class:`~leaderboard.models.SourcedPaper` objects.
 
 Formats (:data:`FORMATS`): daily-papers page dumps, arXiv listing dumps, the arXiv
-metadata snapshot (JSON lines, plain or gzip), arXiv API Atom feeds, plain text.
+metadata snapshot (JSON lines, plain or gzip), arXiv API Atom feeds, Hugging Face
+daily-papers API responses (JSON), plain text.
 Every abstract carries its character offsets in the decoded file text
 (:func:`read_text`): a verbatim slice, or an offset map for JSON/XML escapes.
 """

@@ -1,8 +1,9 @@
 """Which reader a file needs, from its content (the first :data:`HEAD_BYTES`), with the
 file name only as a hint where content is ambiguous.
 
-In order: an HTML page is refused; XML must be an Atom feed; a first non-blank line
-that is a JSON object with an ``abstract`` member is JSON lines; author bullet lines
+In order: an HTML page is refused; XML must be an Atom feed; a JSON array of objects
+with a ``paper`` object is a Hugging Face daily-papers API response; a first non-blank
+line that is a JSON object with an ``abstract`` member is JSON lines; author bullet lines
 (``• 7 authors``) or the page chrome are a daily-papers dump; lines starting with
 ``Abstract:`` (or ``Title:`` and ``Authors:`` lines) are an arXiv listing; the title /
 blank / one-line abstract rhythm is a daily-papers dump; anything else is plain text.
@@ -28,6 +29,8 @@ _LISTING_TITLE = re.compile(r"^Title[ \t]*:", re.MULTILINE | re.IGNORECASE)
 _LISTING_AUTHORS = re.compile(r"^Authors?[ \t]*:", re.MULTILINE | re.IGNORECASE)
 _DAILY_AUTHORS = re.compile(r"^[ \t]*•[ \t]*\d+[ \t]+authors?[ \t]*$", re.MULTILINE)
 _JSON_EXTENSIONS = (".json", ".jsonl", ".ndjson", ".jsonlines")
+_HF_PAPER_MEMBER = re.compile(r'"paper"[ \t\n\r]*:[ \t\n\r]*\{')
+_HF_TEXT_MEMBER = re.compile(r'"(?:summary|title)"[ \t\n\r]*:')
 
 
 def _extension(path: str) -> str:
@@ -65,6 +68,21 @@ def _json_lines(path: str, head: str) -> bool:
             return True
         raise SourceError(path, 'JSON lines without an "abstract" field')
     return False
+
+
+def _hf_daily(head: str) -> bool:
+    """A JSON array whose items hold a ``paper`` object (the daily-papers API). A head
+    that parses whole is checked exactly; a longer file by its first item's members."""
+    if not head.lstrip().startswith("["):
+        return False
+    try:
+        data = json.loads(head)
+    except (ValueError, RecursionError):
+        first = head[:8192]
+        return bool(re.match(r"\s*\[\s*\{", head) and _HF_PAPER_MEMBER.search(first)
+                    and _HF_TEXT_MEMBER.search(first))
+    return isinstance(data, list) and any(
+        isinstance(item, dict) and isinstance(item.get("paper"), dict) for item in data)
 
 
 def _daily_rhythm(head: str) -> bool:
@@ -107,6 +125,8 @@ def detect_format(path: str, head: str) -> SourceFormat:
         if "<html" in head[:4096].lower():
             raise SourceError(path, "HTML page, not a supported source")
         raise SourceError(path, "XML document, not an Atom feed")
+    if _hf_daily(head):
+        return "hf-daily-json"
     if _json_lines(path, head):
         return "arxiv-jsonl"
     chrome = sum(1 for line in iter_lines(head[:4096]) if line.text.strip().casefold() in CHROME)

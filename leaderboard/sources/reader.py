@@ -12,6 +12,7 @@ from leaderboard.sources.daily import read_daily_papers
 from leaderboard.sources.decode import RawSource, decode_bytes, decode_head
 from leaderboard.sources.detect import detect_format
 from leaderboard.sources.errors import SourceError
+from leaderboard.sources.hfdaily import read_hf_daily
 from leaderboard.sources.jsonl import read_json_lines
 from leaderboard.sources.listing import read_listing
 from leaderboard.sources.plaintext import read_plain_text
@@ -24,6 +25,7 @@ _TEXT_READERS = {
     "arxiv-listing": read_listing,
     "arxiv-atom": read_atom,
     "plain-text": read_plain_text,
+    "hf-daily-json": read_hf_daily,
 }
 
 

@@ -1,0 +1,68 @@
+"""Claims as Parquet partition files: how Dask workers hand their results back.
+
+Why Parquet: a worker's output is typed, compact and readable by any tool (the
+partitions can be kept with ``--spool`` and inspected or loaded elsewhere), and a
+DOUBLE round-trips exactly, so a claim read back equals the claim written.
+Written and read with DuckDB, which the project already depends on.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from leaderboard.models import CLAIM_COLUMNS, Claim
+from leaderboard.store import CLAIM_TABLE
+
+# SQL type of each claim column (the store's claim table, without its run id).
+_TYPES = {name: sqltype for name, sqltype, _ in CLAIM_TABLE if name in CLAIM_COLUMNS}
+_STAGE = {"VARCHAR": "string", "INTEGER": "Int64", "DOUBLE": "Float64", "BOOLEAN": "boolean"}
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(":memory:", config={"threads": 1})
+
+
+def claims_to_parquet_bytes(claims: Sequence[Claim]) -> bytes:
+    """One partition: the claims, in order, as the bytes of a Parquet file."""
+    rows = [c.model_dump() for c in claims]
+    frame = pd.DataFrame({name: pd.array([r[name] for r in rows],  # type: ignore[call-overload]
+                                         dtype=_STAGE[_TYPES[name]])
+                          for name in CLAIM_COLUMNS}, index=pd.RangeIndex(len(rows)))
+    select = ", ".join(f"CAST(s.{n} AS {_TYPES[n]}) AS {n}" for n in CLAIM_COLUMNS)
+    fd, tmp = tempfile.mkstemp(suffix=".parquet")
+    os.close(fd)
+    con = _connect()
+    try:
+        con.register("stage", frame)
+        # one thread and DuckDB's insertion-order guarantee keep the claims in order
+        con.execute(f"COPY (SELECT {select} FROM stage s) TO '{_lit(tmp)}' (FORMAT PARQUET)")
+        return Path(tmp).read_bytes()
+    finally:
+        con.close()
+        os.unlink(tmp)
+
+
+def claims_from_parquet(path: Path) -> list[Claim]:
+    """The claims of one partition file, in the order they were written."""
+    con = _connect()
+    try:
+        cursor = con.execute(
+            f"SELECT {', '.join(CLAIM_COLUMNS)} FROM read_parquet(?)", [str(path)])
+        return [Claim.model_validate(dict(zip(CLAIM_COLUMNS, row, strict=True)))
+                for row in cursor.fetchall()]
+    finally:
+        con.close()
+
+
+def _lit(path: str) -> str:
+    """A file name as a SQL string literal (COPY TO takes no bound parameter)."""
+    return path.replace("'", "''")
+
+
+__all__ = ["claims_from_parquet", "claims_to_parquet_bytes"]
