@@ -185,6 +185,9 @@ def ingest(
         "--scheduler", help="with --engine dask: address of a running Dask scheduler, "
         "e.g. tcp://10.0.0.5:8786 (default: $DASK_SCHEDULER_ADDRESS, else a local "
         "cluster of --jobs workers)")] = None,
+    memory_limit: Annotated[str, typer.Option(
+        "--memory-limit", help="cap on the store's buffer pool during the ingest (DuckDB "
+        "size, e.g. 512MB, 2GB); memory stays flat however large the store")] = "512MB",
 ) -> None:
     """Extract claims and add them to the store, streaming, in batches of papers.
 
@@ -208,7 +211,8 @@ def ingest(
     try:
         report = ingest_paths(_db_path(db), paths, fmt, on_failure=_reporter(debug),
                               limits=limits, on_note=_note, on_warning=_warn, jobs=jobs,
-                              batch_size=batch_size, mapper=mapper, engine=engine)
+                              batch_size=batch_size, mapper=mapper, engine=engine,
+                              memory_limit=memory_limit)
     finally:
         if mapper is not None:
             mapper.close()

@@ -36,6 +36,10 @@ from leaderboard.stream import (
     stream_files,
 )
 
+#: DuckDB's buffer pool during an ingest: enough for the key indexes of millions of
+#: claims, small enough that the whole run (with its workers) stays well under 1.5 GB.
+DEFAULT_MEMORY_LIMIT = "512MB"
+
 
 @dataclass
 class IngestReport:
@@ -104,10 +108,13 @@ def ingest_paths(
     batch_size: int = DEFAULT_BATCH_SIZE,
     mapper: BatchMapper | None = None,
     engine: str = "local",
+    memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
 ) -> IngestReport:
     """Extract and store every input path; report failures and go on. ``on_note``
     hears what the limits cut (source, note); ``jobs`` is the number of extraction
-    processes (default: all cores); ``mapper`` replaces the local process pool."""
+    processes (default: all cores); ``mapper`` replaces the local process pool;
+    ``memory_limit`` caps the store's buffer pool, so memory stays flat however large
+    the store grows."""
     report = IngestReport(db_path=db_path)
     paths = list(paths)
     own_mapper = mapper is None
@@ -115,7 +122,7 @@ def ingest_paths(
     progress: dict[int, _FileProgress] = {}
     planned: set[str] = set()  # files (by content) already taken up in this run
 
-    with Store.open(db_path) as store:
+    with Store.open(db_path, memory_limit=memory_limit) as store:
         run_id = store.begin_run({"inputs": paths, "format": fmt,
                                   "extractor_version": EXTRACTOR_VERSION,
                                   "registries": registry_versions(),

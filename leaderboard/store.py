@@ -344,13 +344,19 @@ class Store:
 
     # --- opening ------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False) -> Store:
+    def open(cls, path: str | Path, *, read_only: bool = False,
+             memory_limit: str | None = None) -> Store:
         """Open (and on first use create) the store at ``path``.
+
+        ``memory_limit`` (e.g. ``"512MB"``) caps DuckDB's buffer pool: by default it
+        keeps up to 80% of RAM of pages it has written, so a long ingest's memory would
+        grow with the store; written pages are on disk and can be dropped.
 
         Raises StoreError when the file is locked by another process, is not a
         leaderboard store, or has another schema version -- never a raw duckdb error.
         """
         path = Path(path)
+        limit = _size_setting(memory_limit) if memory_limit is not None else None
         if read_only and not path.exists():
             raise StoreError(f"store {path} does not exist (run `leaderboard ingest` first)")
         if not read_only:
@@ -368,6 +374,8 @@ class Store:
                 # near-linear and its memory flat (benchmarks/RESULTS.md); a crash replays
                 # at most that much WAL on the next open.
                 con.execute("SET checkpoint_threshold = '256MB'")
+            if limit is not None:
+                con.execute(f"SET memory_limit = '{limit}'")
             store._prepare_schema()
         except BaseException:
             con.close()
@@ -875,6 +883,16 @@ class Store:
                 "run_id": last[0], "status": last[1], "started_at": last[2],
                 "finished_at": last[3], "counts": json.loads(last[4]) if last[4] else None}
         return result
+
+
+_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)", re.IGNORECASE)
+
+
+def _size_setting(text: str) -> str:
+    """A memory size for a DuckDB setting, checked (it is written into SQL text)."""
+    if not _SIZE.fullmatch(text.strip()):
+        raise StoreError(f"not a memory size: {text!r} (e.g. 512MB or 2GB)")
+    return text.strip()
 
 
 def _json(value: Mapping[str, Any]) -> str:

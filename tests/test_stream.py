@@ -239,3 +239,12 @@ def test_kill_9_mid_file_then_rerun_gives_a_complete_store(tmp_path: Path) -> No
     finally:
         con.close()
     assert dupes == (0,)
+
+
+def test_a_bad_memory_limit_is_refused_before_the_store_is_touched(tmp_path: Path) -> None:
+    db = tmp_path / "never.duckdb"
+    run = subprocess.run([str(CLI), "ingest", str(SAMPLES), "--db", str(db),
+                          "--memory-limit", "lots"], capture_output=True, text=True,
+                         timeout=300, cwd=ROOT)
+    assert run.returncode == 1 and "not a memory size: 'lots'" in run.stderr
+    assert not db.exists()
