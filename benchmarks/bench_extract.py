@@ -4,15 +4,20 @@ Reads every paper of ``data/samples`` once, then times ``extract_claims`` over t
 for a few rounds (the first round warms the registries' compiled patterns) and
 prints abstracts/s and claims/s. Speed is measured here, never asserted in tests.
 
-    python benchmarks/bench_extract.py [--rounds N] [--json OUT]
+    python benchmarks/bench_extract.py [--rounds N] [--json OUT] [--profile [TOP]]
+
+``--profile`` runs one more round under cProfile after the timing (so the timing is
+unaffected) and prints its TOP functions by own time, then by cumulative time.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
 import platform
+import pstats
 import time
 from pathlib import Path
 
@@ -26,6 +31,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--json", type=Path, default=None, help="also write results here")
+    parser.add_argument("--profile", type=int, nargs="?", const=25, default=0, metavar="TOP",
+                        help="then profile one round and print the TOP functions (25)")
     args = parser.parse_args()
 
     papers = [item.paper for path in iter_input_paths([str(ROOT / "data" / "samples")])
@@ -54,6 +61,15 @@ def main() -> None:
           f"{best * 1000:.1f} ms)")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, sort_keys=True) + "\n")
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for p in papers:
+            extract_claims(p.abstract, p.title)
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(args.profile)
+        stats.sort_stats("cumulative").print_stats(args.profile)
 
 
 if __name__ == "__main__":

@@ -15,13 +15,18 @@ from leaderboard.extract.claims import BenchmarkFinder
 from leaderboard.extract.entities import GENERIC_ACRONYMS, is_name_like
 from leaderboard.extract.lexicon import default_lexicon
 from leaderboard.extract.sizes import size_from_name
+from leaderboard.extract.text import lacks_all
 
 _NAME = r"[A-Z][A-Za-z0-9]*(?:[\-_'’.][A-Za-z0-9]+)*(?:\s(?:\d+(?:\.\d+)?|v\d+|Pro|Hard|Lite))?"
 # "X benchmark/dataset/leaderboard/test set", and the lists before it: "A, B and C datasets"
+# (the name's capital comes before the look-behind, so the regex engine can jump from
+# capital to capital instead of testing the look-behind at every character)
 _SUFFIXED = re.compile(
-    r"(?<![\w\-])(?P<name>" + _NAME + r")\s+(?:test\s+|evaluation\s+)?"
-    r"(?:benchmarks?|datasets?|leaderboards?|test\s+sets?|suites?)\b"
+    r"(?P<name>[A-Z](?<![\w\-][A-Z])" + _NAME.removeprefix("[A-Z]") + r")\s+"
+    r"(?:test\s+|evaluation\s+)?(?:benchmarks?|datasets?|leaderboards?|test\s+sets?|suites?)\b"
 )
+# every match of _SUFFIXED holds one of these (the pattern is case-sensitive)
+_SUFFIXED_NEEDS = ("benchmark", "dataset", "leaderboard", "test", "suite")
 _LIST_BEFORE = re.compile(r"(?P<name>" + _NAME + r")\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+or\s+)$")
 # "on X" where X is written like a benchmark name (FooQA, Foo-Bench, BarEval, Baz-100)
 _ON = re.compile(r"\b(?:on|in|of)\s+(?:the\s+)?(?P<name>" + _NAME + r")(?![\w\-])")
@@ -107,13 +112,13 @@ class RegistryBenchmarkFinder(BenchmarkFinder):
             found.append((s, e, name, None))
             taken.append((s, e))
 
-        for m in _SUFFIXED.finditer(text):
+        for m in _SUFFIXED.finditer(text) if not lacks_all(text, _SUFFIXED_NEEDS) else ():
             add(m.start("name"), m.end("name"), m.group("name"))
             end = m.start("name")
             while (prev := _LIST_BEFORE.search(text, 0, end)) is not None:
                 add(prev.start("name"), prev.end("name"), prev.group("name"))
                 end = prev.start("name")
-        for m in _PAREN.finditer(text):
+        for m in _PAREN.finditer(text) if "task" in text else ():
             add(m.start("name"), m.end("name"), m.group("name"))
         for m in _ON.finditer(text):
             name = m.group("name")

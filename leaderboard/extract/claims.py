@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 
 from leaderboard.extract.entities import (
@@ -24,8 +25,8 @@ from leaderboard.extract.entities import (
 )
 from leaderboard.extract.lexicon import Lexicon, default_lexicon
 from leaderboard.extract.numbers import NumberMention, find_numbers
-from leaderboard.extract.sizes import find_active, find_sizes, size_from_name
-from leaderboard.extract.text import Sentence, split_sentences
+from leaderboard.extract.sizes import SizeMention, find_active, find_sizes, size_from_name
+from leaderboard.extract.text import Gated, Sentence, folded, lacks_all, split_sentences
 
 
 @dataclass(slots=True)
@@ -57,6 +58,10 @@ class DraftClaim:
 
 
 # --- cue patterns read before (``_B``) or after (``_A``) a number --------------------------
+# Patterns that start with a choice of words begin with a look-ahead listing the first
+# letters of those words, e.g. ``(?=[abd])``. It never changes what matches (every word
+# starts with one of them); it lets the regex engine reject a position with one class
+# test instead of trying every word there, several times faster on long clauses.
 _B_BY = re.compile(
     r"\bby\s+(?:an?\s+)?(?:(?:average|margin|factor|total)\s+of\s+)?"
     r"(?:up\s*to\s+|upto\s+|about\s+|around\s+|over\s+|more\s+than\s+|nearly\s+|almost\s+|"
@@ -67,8 +72,11 @@ _DELTA_NOUN = (
     r"(?:improvements?|gains?|variations|increases?|boosts?|reductions?|drops?|degradations?|"
     r"decreases?|speed-?ups?|margins?|advantages?|lead|declines?|cuts?|savings?)"
 )
+_DELTA_NOUN_START = r"(?=[abcdgilmrsv])"
 _B_DELTA_OF = re.compile(
-    _DELTA_NOUN + r"\s+(?:\w+\s+){0,2}?(?:of|by|at)\s+(?:only\s+|just\s+|up\s*to\s+|upto\s+|"
+    _DELTA_NOUN_START
+    + _DELTA_NOUN
+    + r"\s+(?:\w+\s+){0,2}?(?:of|by|at)\s+(?:only\s+|just\s+|up\s*to\s+|upto\s+|"
     r"at\s+least\s+|about\s+|around\s+|over\s+|more\s+than\s+|nearly\s+|approximately\s+|~\s?)?$",
     re.I,
 )
@@ -80,11 +88,11 @@ _A_DELTA = re.compile(
 )
 # "gains (12-38%)", "improvements across benchmarks: up to 28%", "improvements, 3.8 on average"
 _B_DELTA_LEAD = re.compile(
-    _DELTA_NOUN + r"\b[^.;]{0,50}?[:(,]\s*(?:up\s*to\s+|about\s+|~\s?)?$", re.I
+    _DELTA_NOUN_START + _DELTA_NOUN + r"\b[^.;]{0,50}?[:(,]\s*(?:up\s*to\s+|about\s+|~\s?)?$", re.I
 )
 # "reduce a 93% the memory", "accelerating 50% the training": a change verb right before
 _B_CHANGE_VERB = re.compile(
-    r"\b(?:reduc\w*|accelerat\w*|improv\w*|increas\w*|decreas\w*|"
+    r"\b(?=[abcdilrs])(?:reduc\w*|accelerat\w*|improv\w*|increas\w*|decreas\w*|"
     r"cut\w*|boost\w*|lower\w*|rais\w*|shrink\w*)\s+(?:also\s+|a\s+|"
     r"up\s*to\s+|about\s+|nearly\s+|approximately\s+)*$",
     re.I,
@@ -95,19 +103,20 @@ _A_RATIO_OF = re.compile(
     r"^\)?\s*(?:of\s+(?!the\s+(?:time|cases))|as\s+many|as\s+much|the\s+size)", re.I
 )
 _B_RATIO_OF = re.compile(
-    r"\b(?:only|merely|just|using|uses|use|requires?|requiring|with)\s+"
+    r"\b(?=[jmoruw])(?:only|merely|just|using|uses|use|requires?|requiring|with)\s+"
     r"(?:about\s+|around\s+|~\s?)?\(?<?$",
     re.I,
 )
+# (the words that must start at a word boundary share one ``\b``: fewer tries per position)
 _SCORE_CONTEXT_B = re.compile(
-    r"(?:\bscores?|accuracy|accuracies|\bof|\bachiev\w*|\breach\w*|\bobtain\w*|\battain\w*|"
-    r"\bscoring|\bfrom|\bto|\bvs\.?|\bversus|\bat|\bby|\bgets?|\bwith|\bis|\bare|\bwas|\bwere|"
-    r"\bimproves?|\brais\w+|\bboost\w*|\bincreas\w*|\bof\s+only|\(|,|&|\band)\s*$",
+    r"(?=[abfgiorstvw(,&])(?:\b(?:scores?|of|achiev\w*|reach\w*|obtain\w*|attain\w*|"
+    r"scoring|from|to|vs\.?|versus|at|by|gets?|with|is|are|was|were|"
+    r"improves?|rais\w+|boost\w*|increas\w*|of\s+only|and)|accuracy|accuracies|\(|,|&)\s*$",
     re.I,
 )
 _SCORE_CUE_B = re.compile(
-    r"(?:\bscores?|accuracy|\bof|\bachiev\w*|\breach\w*|\bobtain\w*|"
-    r"\battain\w*|\bscoring|\bfrom|\bvs\.?)\s*(?:only\s+|just\s+)?$",
+    r"(?=[aforsv])(?:\b(?:scores?|of|achiev\w*|reach\w*|obtain\w*|"
+    r"attain\w*|scoring|from|vs\.?)|accuracy)\s*(?:only\s+|just\s+)?$",
     re.I,
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -120,18 +129,22 @@ _SETUP_PERCENT_A = re.compile(
     re.I,
 )
 _HYPOTHESIS_B = re.compile(
-    r"\b(?:hypothesi\w+|needed to|required to|threshold|target of|"
+    r"\b(?=[hinmrt])(?:hypothesi\w+|needed to|required to|threshold|target of|"
     r"is\s+required|must\s+reach)\b",
     re.I,
 )
 _SETUP_RATIO_A = re.compile(r"^\s*(?:larger|longer|bigger|more)\s+(?:mini-?)?batch", re.I)
-_DATA_SUBJECT_B = re.compile(r"\b(?:training set|dataset|corpus|data set)\b[^.;]*$", re.I)
+_DATA_SUBJECT_B = re.compile(
+    r"\b(?=[cdt])(?:training set|dataset|corpus|data set)\b[^.;]*$", re.I
+)
 _DATA_RATIO_A = re.compile(
     r"^\s*(?:larger|bigger|more)\s+than\s+(?:the\s+)?(?:\w+\s+){0,3}"
     r"(?:dataset|corpus|data)\b",
     re.I,
 )
-_BUDGET_DURATION_B = re.compile(r"\b(?:for|every|per|each)\s+(?:about\s+|around\s+)?$", re.I)
+_BUDGET_DURATION_B = re.compile(
+    r"\b(?=[efp])(?:for|every|per|each)\s+(?:about\s+|around\s+)?$", re.I
+)
 _COUNT_A = re.compile(
     r"^\s*(?:(?!(?:on|in|at|of|for|to|by|from|with|across|over|and|or)\b)"
     r"[a-z][\w\-]*\s+){0,2}?(?:tasks?|pixels|benchmarks?|datasets?|languages?|"
@@ -151,7 +164,7 @@ _COUNT_WORD_A = re.compile(
     r"average|on|among|against|within|per|as|is|are|was|were)\b)[a-z]"
 )
 _HYPERPARAM_B = re.compile(
-    r"\b(?:temperatures?|learning\s+rates?|thresholds?|range\s+of|"
+    r"\b(?=[abdklrstw])(?:temperatures?|learning\s+rates?|thresholds?|range\s+of|"
     r"dropout|weight\s+decay|batch\s+sizes?|k\s*=|lambda|alpha|beta|"
     r"budgets?\s+of|seeds?)\b(?:[^.;]|\.\d){0,30}$",
     re.I,
@@ -163,46 +176,96 @@ _METRIC_NOUN_A = re.compile(
     re.I,
 )
 
+# Word gates: every match of these patterns holds one of the words (lower case), so a
+# clause without any of them is answered without running the regex (``text.Gated``);
+# ``starts``: every match starts with one of them.
+_DELTA_NOUN_WORDS = (
+    "improvement", "gain", "variation", "increase", "boost", "reduction", "drop",
+    "degradation", "decrease", "speed", "margin", "advantage", "lead", "decline", "cut",
+    "saving",
+)
+_BY_GATE = Gated(_B_BY, ("by",), starts=True)
+_DELTA_OF_GATE = Gated(_B_DELTA_OF, _DELTA_NOUN_WORDS, starts=True)
+_DELTA_LEAD_GATE = Gated(_B_DELTA_LEAD, _DELTA_NOUN_WORDS, starts=True)
+_CHANGE_VERB_GATE = Gated(
+    _B_CHANGE_VERB,
+    ("reduc", "accelerat", "improv", "increas", "decreas", "cut", "boost", "lower", "rais",
+     "shrink"),
+    starts=True,
+)
+_RATIO_OF_GATE = Gated(
+    _B_RATIO_OF, ("only", "merely", "just", "us", "requir", "with"), starts=True
+)
+_HYPOTHESIS_GATE = Gated(
+    _HYPOTHESIS_B, ("hypothesi", "needed to", "required", "threshold", "target of", "must")
+)
+_DATA_SUBJECT_GATE = Gated(
+    _DATA_SUBJECT_B, ("training set", "dataset", "corpus", "data set"), starts=True
+)
+_HYPERPARAM_GATE = Gated(
+    _HYPERPARAM_B,
+    ("temperature", "learning", "threshold", "range", "dropout", "weight", "batch", "=",
+     "lambda", "alpha", "beta", "budget", "seed"),
+)
+
 _QUALIFIERS = (
-    (re.compile(r"(?:\bup\s*to|\bupto)\s*(?:an?\s+)?$", re.I), "up to"),
+    (re.compile(r"(?=u)(?:\bup\s*to|\bupto)\s*(?:an?\s+)?$", re.I), "up to"),
     (re.compile(r"(?:\bat\s+least)\s*$", re.I), "at least"),
     (
         re.compile(
-            r"(?:\bmore\s+than|\bover|\bexceed\w*|\babove|>|\$>\$|\bbeyond)\s*(?:even\s+)?$", re.I
+            r"(?=[abemo>$])(?:\b(?:more\s+than|over|exceed\w*|above|beyond)|>|\$>\$)"
+            r"\s*(?:even\s+)?$",
+            re.I,
         ),
         "more than",
     ),
     (
         re.compile(
-            r"(?:\bless\s+than|\bunder|\bbelow|\bfewer\s+than|<|\$<\$|\bwithin(?:\s+mere)?)"
-            r"\s*\(?$",
+            r"(?=[bfluw<$])(?:\b(?:less\s+than|under|below|fewer\s+than|within(?:\s+mere)?)"
+            r"|<|\$<\$)\s*\(?$",
             re.I,
         ),
         "less than",
     ),
     (
         re.compile(
-            r"(?:\babout|\baround|\bapproximately|\broughly|\bnearly|\balmost|~|\\sim|\bsim|"
-            r"\bapprox\.?)\s*$",
+            r"(?=[anrs~\\])(?:\b(?:about|around|approximately|roughly|nearly|almost|sim|"
+            r"approx\.?)|~|\\sim)\s*$",
             re.I,
         ),
         "about",
     ),
     (
         re.compile(
-            r"(?:\baverage\s+(?:\w+\s+){0,3}?of|\bon\s+average\s+(?:of\s+)?|\bavg\.?\s+(?:of\s+)?"
-            r"|\baverage|\baveraging)\s*(?:\w+\s+){0,2}?$",
+            r"\b(?=[ao])(?:average\s+(?:\w+\s+){0,3}?of|on\s+average\s+(?:of\s+)?"
+            r"|avg\.?\s+(?:of\s+)?|average|averaging)\s*(?:\w+\s+){0,2}?$",
             re.I,
         ),
         "average",
     ),
 )
+# (word gates: every match of each holds one of the words)
+_QUALIFIER_GATES = tuple(
+    (Gated(pattern, needs), name)
+    for (pattern, name), needs in zip(
+        _QUALIFIERS,
+        (
+            ("up",),
+            ("least",),
+            ("more", "over", "exceed", "above", "beyond", ">"),
+            ("less", "under", "below", "fewer", "within", "<"),
+            ("about", "around", "approx", "roughly", "nearly", "almost", "sim", "~"),
+            ("av",),
+        ),
+        strict=True,
+    )
+)
 _AVERAGE_A = re.compile(
     r"^\s*(?:\S+\s+){0,4}?(?:on\s+average|in\s+average|averaged|avg\.?)\b", re.I
 )
 _BASELINE_CUE = re.compile(
-    r"\b(?:than|over|compared\s+(?:to|with)|comparable\s+(?:\w+\s+)?(?:to|with)|relative\s+to|"
-    r"against|vs\.?|versus|outperform\w*|"
+    r"\b(?=[abceiorstvw])(?:than|over|compared\s+(?:to|with)|comparable\s+(?:\w+\s+)?(?:to|with)|"
+    r"relative\s+to|against|vs\.?|versus|outperform\w*|"
     r"surpass\w*|beat\w*|beating|exceed\w*|with\s+respect\s+to|in\s+comparison\s+(?:to|with))\s+",
     re.I,
 )
@@ -223,10 +286,11 @@ _SUBJECT_VERB = re.compile(
 )
 # "outperforms 16-bit LoRA at 80.06%": the number after "at" is the level of the object
 _OBJECT_AT = re.compile(
-    r"\b(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\s+"
+    r"\b(?=[beos])(?:outperform\w*|surpass\w*|beat\w*|exceed\w*)\s+"
     r"(?P<name>(?:[\w\-.]+\s+){0,2}?[\w\-.]*[A-Z0-9][\w\-.]*)\s+"
     r"(?:at|with)\s+(?:only\s+)?$"
 )
+_OBJECT_AT_GATE = Gated(_OBJECT_AT, ("outperform", "surpass", "beat", "exceed"), starts=True)
 # A subject that is a kind of system rather than a name: "existing TTT methods",
 # "current long context LLMs", "standard training" (a baseline described in words).
 _GENERIC_SUBJECT = re.compile(
@@ -237,50 +301,203 @@ _GENERIC_SUBJECT = re.compile(
     re.I,
 )
 _BASE_MODEL_CUE = re.compile(
-    r"\b(?:on|with|from|based\s+on|built\s+on|fine-?tun\w+\s+(?:from|on)|applied\s+to|"
+    r"\b(?=[abfiow])(?:on|with|from|based\s+on|built\s+on|fine-?tun\w+\s+(?:from|on)|applied\s+to|"
     r"initiali[sz]ed\s+(?:from|with)|for)\s+(?:the\s+|a\s+)?$",
     re.I,
 )
 _HUMAN_RE = re.compile(
-    r"\b(?:human(?:s| annotators| experts| raters| evaluators)?|"
+    r"\b(?=[acehp])(?:human(?:s| annotators| experts| raters| evaluators)?|"
     r"annotators|experts|crowd\s*workers|people)\b",
     re.I,
 )
 _OUR_RE = re.compile(
-    r"\b(?:our|we|proposed|this\s+(?:method|approach|model|framework|work|"
+    r"\b(?=[iopstw])(?:our|we|proposed|this\s+(?:method|approach|model|framework|work|"
     r"system|technique)|the\s+(?:method|approach|model|framework|resulting)|"
     r"it|its)\b",
     re.I,
 )
 _SETTING_RES = (
-    re.compile(r"\b(?:\d+|zero|one|few|two|three|five)[- ]shot\b", re.I),
+    re.compile(r"\b(?=[\dfotz])(?:\d+|zero|one|few|two|three|five)[- ]shot\b", re.I),
     re.compile(r"\bpass@\d+\b"),
-    re.compile(r"\b\d+-bit\b|\bINT[248]\b|\bFP(?:8|16)\b"),
+    re.compile(r"\b(?=[\dFI])(?:\d+-bit\b|INT[248]\b|FP(?:8|16)\b)"),
     re.compile(
-        r"\b\d+[Kk]\s+context(?:\s+length)?\b|\bcontexts?\s+as\s+long\s+as\s+\d+[Kk]\s+tokens"
+        r"\b(?=[\dc])(?:\d+[Kk]\s+context(?:\s+length)?\b"
+        r"|contexts?\s+as\s+long\s+as\s+\d+[Kk]\s+tokens)"
     ),
 )
+# a word one of which every match of each _SETTING_RES pattern holds
+_SETTING_NEEDS = (("shot",), ("pass@",), ("-bit", "INT", "FP"), ("context",))
+_SETTING_GATES = tuple(
+    (pattern, needs, bool(pattern.flags & re.IGNORECASE))
+    for pattern, needs in zip(_SETTING_RES, _SETTING_NEEDS, strict=True)
+)
 _TASK_RE = re.compile(
-    r"\b(?:on|in|for)\s+(?:the\s+)?((?:[a-z][\w\-]*\s+){0,3}?"
+    r"\b(?=[fio])(?:on|in|for)\s+(?:the\s+)?((?:[a-z][\w\-]*\s+){0,3}?"
     r"(?:tasks?|QA|question answering|reasoning|generation|translation|"
     r"summarization|code completion|classification|retrieval))\b",
     re.I,
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+# smaller cues, compiled once (a module-level re.search looks its pattern up every call)
+_LARGER_A = re.compile(r"^\s*(?:larger|bigger)")
+_SCORE_OF_B = re.compile(r"(?=[as])(?:scores?|accuracy)\s+(?:of\s+)?$", re.I)
+_FROM_TO_VS_B = re.compile(r"\b(?=[ftv])(?:from|to|vs\.?)\s*$")
+_OF_A = re.compile(r"^\)?\s*of\b")
+_OF_B = re.compile(r"\bof\s*$")
+_TRAIN_B = re.compile(r"\btrain", re.I)
+_PHRASE_DETERMINER = re.compile(r"^(?:the|a|an|all|other|existing|several|many|most)\s+", re.I)
+_LEADING_DIGIT = re.compile(r"^\d")
+_COMPARED_NAME_B = re.compile(
+    r"(?=[abeostvw])(?:than|over|to|with|against|vs\.?|versus|outperform\w*|surpass\w*|beat\w*|"
+    r"exceed\w*)\s+(?:\S+\s+){0,4}$",
+    re.I,
+)
+_EXAMPLE_NAME_B = re.compile(
+    r"\b(?=[eils])(?:such as|like|including|e\.g\.)\s+(?:\S+\s+){0,2}$", re.I
+)
+_INTRODUCED_B = re.compile(r"\b(?=[ip])(?:propos|introduc|present)\w*\s+(?:\(\w+\)\s*)?$")
+_APPOSITIVE_A = re.compile(r"^\s*(?:\([^)]*\)\s*)?,\s*(?:which|that|a|an)\b")
+_SIZE_DETERMINER_B = re.compile(r"\b(?=[afiotw])(?:a|an|the|of|our|its|with|to|at|only|from)\s$")
+_SIZE_OWNER_B = re.compile(
+    r"([A-Z][\w\-]*[A-Z0-9][\w\-]*)\s+(?:with|of|has|having)\s+(?:only\s+|just\s+|about\s+)?$"
+)
+_COMPARED_OR_EXAMPLE_B = re.compile(
+    r"\b(?=[abceilostv])(?:than|over|against|vs\.?|versus|outperform\w*|surpass\w*|beat\w*|"
+    r"exceed\w*|such\s+as|like|including|e\.g\.,?|compared\s+(?:to|with)|"
+    r"comparable\s+(?:\w+\s+)?(?:to|with))\s+(?:\S+\s+){0,4}$",
+    re.I,
+)
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_COMPARISON = re.compile(r"\b(?=[acotv])(?:vs\.?|versus|compared|than|over|against)\b")
+_NAME_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/)\s*")
+_PAREN_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|&\s*|and\s+)\s*")
+_PAIR_TO_GAP = re.compile(r"\s*(?:%|\\%)?\s*to\s*")
+_PAIR_VS_GAP = re.compile(r"\s*(?:%|\\%)?\s*(?:vs\.?|versus)\s*")
+_COMPARISON_GATE = Gated(
+    _COMPARISON, ("vs", "versus", "compared", "than", "over", "against"), starts=True
+)
+_TASK_GATE = Gated(
+    _TASK_RE,
+    ("task", "qa", "question answering", "reasoning", "generation", "translation",
+     "summarization", "code completion", "classification", "retrieval"),
+)
+_HUMAN_GATE = Gated(
+    _HUMAN_RE, ("human", "annotators", "experts", "crowd", "people"), starts=True
+)
 
 
-@dataclass(frozen=True, slots=True)
+_ON_WORDS = r"\W*(?:\w+\s+){0,3}?(?:on|in)\s+(?:the\s+)?"
+# The benchmark is data: it goes into the text, before a NUL, and a back-reference
+# matches it, so one compiled pattern serves every name (no regex built per benchmark).
+_MEASURED_ON = re.compile(r"(?P<name>[^\x00]*)\x00" + _ON_WORDS + r"(?P=name)")
+
+
+def _measured_on(benchmark: str, after: str) -> bool:
+    """Whether ``after`` says "on <benchmark>" within a few words."""
+    if "\x00" in benchmark:  # (never in practice) the name itself holds the separator
+        return re.match(_ON_WORDS + re.escape(benchmark), after) is not None
+    return _MEASURED_ON.match(benchmark + "\x00" + after) is not None
+
+
+Mention = tuple[int, int, str, str | None]  # a benchmark: start, end, as written, id
+
+
 class _Paper:
-    """What the rules know about the whole abstract before reading any number."""
+    """What the rules know about the whole abstract, and what they read in its sentences.
 
-    text: str
-    title: str | None
-    system: str | None
-    known: frozenset[str]
-    sentences: tuple[Sentence, ...]
-    system_params: float | None
-    system_active: float | None
-    system_is_benchmark: bool = False  # the paper introduces a benchmark, not a model
+    Several rules, and every claim of a sentence, ask for the same sentence's names,
+    benchmarks and sizes, so each is read once per sentence and kept here for the rest
+    of the abstract; facts about the whole abstract are read when a rule first needs
+    them (most abstracts never need some of them). Lives for one abstract only.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        title: str | None,
+        system: str | None,
+        known: frozenset[str],
+        sentences: tuple[Sentence, ...],
+        finder: BenchmarkFinder,
+        system_is_benchmark: bool = False,
+    ) -> None:
+        self.text = text
+        self.title = title
+        self.system = system
+        self.known = known
+        self.sentences = sentences
+        self.finder = finder
+        self.system_is_benchmark = system_is_benchmark  # it introduces a benchmark
+        self._names: dict[int, list[Name]] = {}
+        self._benchmarks: dict[int, list[Mention]] = {}
+        self._sizes: dict[int, list[SizeMention]] = {}
+        self._cues: dict[int, list[tuple[int, str]]] = {}
+        self._roles: dict[int, _NameRoles] = {}
+
+    def names(self, sent: Sentence) -> list[Name]:
+        """Name mentions of a sentence (offsets into the abstract)."""
+        found = self._names.get(sent.start)
+        if found is None:
+            found = self._names[sent.start] = _names_in(self, sent)
+        return found
+
+    def benchmarks(self, sent: Sentence) -> list[Mention]:
+        """Benchmark mentions of a sentence (offsets into the abstract)."""
+        found = self._benchmarks.get(sent.start)
+        if found is None:
+            found = self._benchmarks[sent.start] = _benchmarks_in(sent, self.finder)
+        return found
+
+    def sizes(self, sent: Sentence) -> list[SizeMention]:
+        """Model sizes written in a sentence (offsets into the sentence). Read-only."""
+        found = self._sizes.get(sent.start)
+        if found is None:
+            found = self._sizes[sent.start] = find_sizes(sent.text)
+        return found
+
+    def cues(self, sent: Sentence) -> list[tuple[int, str]]:
+        """Baseline cues of a sentence and the references they name (offsets into it)."""
+        found = self._cues.get(sent.start)
+        if found is None:
+            found = self._cues[sent.start] = _baseline_cues(sent.text)
+        return found
+
+    def name_roles(self, sent: Sentence) -> _NameRoles:
+        """What the text says about each of ``names(sent)``."""
+        found = self._roles.get(sent.start)
+        if found is None:
+            found = self._roles[sent.start] = _NameRoles(self, sent)
+        return found
+
+    @cached_property
+    def folded(self) -> str:
+        """The abstract folded for cheap "can this pattern match?" tests (``text.folded``)."""
+        return folded(self.text)
+
+    @cached_property
+    def system_size(self) -> tuple[float | None, float | None]:
+        """(params, active params) the abstract declares for its own system."""
+        return _declared_system_size(self)
+
+    @property
+    def system_params(self) -> float | None:
+        return self.system_size[0]
+
+    @property
+    def system_active(self) -> float | None:
+        return self.system_size[1]
+
+    @cached_property
+    def keeps_size(self) -> bool:
+        """Whether the paper's method leaves a model's parameter count as it was."""
+        def finds(pattern: re.Pattern[str], needs: tuple[str, ...]) -> bool:
+            # skip a scan of the whole abstract when none of the words it needs is there
+            return not lacks_all(self.folded, needs) and bool(pattern.search(self.text))
+
+        return not finds(_FEWER_PARAMETERS, _FEWER_PARAMETERS_NEEDS) and (
+            not finds(_SIZE_CHANGING, ("compress", "low-rank"))
+            or finds(_QUANTIZATION, ("quanti",))
+        )
 
 
 def _sentence_of(sentences: tuple[Sentence, ...], pos: int) -> Sentence:
@@ -369,18 +586,20 @@ def _classify(
 ) -> str | None:
     """The kind of a number (score/delta/ratio), or None when it is not a claim."""
     unit = m.unit
-    if _HYPOTHESIS_B.search(before[-60:]) or _BUDGET_A.match(after):
-        return None
+    # (the two cheap tests first: all three only ever say "not a claim")
     if m.magnitude and unit not in ("FLOPs", "flops", "GB"):
         return None  # sizes, token counts, dataset sizes: settings, not claims
     if unit in ("parameter", "parameters", "params", "tokens"):
         return None
+    low = folded(before)  # for the word gates of the patterns read before the number
+    if _HYPOTHESIS_GATE.search(before[-60:], low[-60:]) or _BUDGET_A.match(after):
+        return None
     if unit in ("x", "orders of magnitude"):
         if _SETUP_RATIO_A.match(after) or (
-            _DATA_SUBJECT_B.search(before) and _DATA_RATIO_A.match(after)
+            _DATA_SUBJECT_GATE.search(before, low) and _DATA_RATIO_A.match(after)
         ):
             return None
-        if _DATA_SUBJECT_B.search(before[-40:]) and re.match(r"^\s*(?:larger|bigger)", after):
+        if _DATA_SUBJECT_GATE.search(before[-40:], low[-40:]) and _LARGER_A.match(after):
             return None
         return "ratio"
     if unit == "%" and _SETUP_PERCENT_A.match(after):
@@ -395,7 +614,7 @@ def _classify(
             return None
         if _COUNT_A.match(after) or (is_int and _COUNT_WORD_A.match(after)):
             return None
-        if _HYPERPARAM_B.search(before):
+        if _HYPERPARAM_GATE.search(before, low):
             return None
         if not (
             _METRIC_NOUN_A.match(after)
@@ -405,9 +624,9 @@ def _classify(
             return WEAK
         if is_int and not (
             _METRIC_NOUN_A.match(after)
-            or _B_BY.search(before)
-            or re.search(r"(?:scores?|accuracy)\s+(?:of\s+)?$", before, re.I)
-            or re.search(r"\b(?:from|to|vs\.?)\s*$", before)
+            or _BY_GATE.search(before, low)
+            or _SCORE_OF_B.search(before)
+            or _FROM_TO_VS_B.search(before)
         ):
             return WEAK
     if unit in (
@@ -421,15 +640,15 @@ def _classify(
     ) and _BUDGET_DURATION_B.search(before):
         return None
     if unit == "%" and (
-        _A_RATIO_OF.match(after) or (_B_RATIO_OF.search(before) and re.match(r"^\)?\s*of\b", after))
+        _A_RATIO_OF.match(after) or (_RATIO_OF_GATE.search(before, low) and _OF_A.match(after))
     ):
         return "ratio"
-    if (
-        _B_BY.search(before)
-        or _B_DELTA_OF.search(before)
-        or _A_DELTA.match(after)
-        or (_B_DELTA_LEAD.search(sentence_head) and not _PAIR_A.match(after))
-        or _B_CHANGE_VERB.search(before)
+    if (  # (cheapest first; the sentence head is the longest text)
+        _A_DELTA.match(after)
+        or _BY_GATE.search(before, low)
+        or _DELTA_OF_GATE.search(before, low)
+        or _CHANGE_VERB_GATE.search(before, low)
+        or (_DELTA_LEAD_GATE.search(sentence_head) and not _PAIR_A.match(after))
     ):
         if unit in ("GB", "MB", "kB") and not _B_BY.search(before) and not _A_DELTA.match(after):
             return "score"
@@ -441,8 +660,9 @@ def _qualifier(m: NumberMention, before: str, after: str) -> str | None:
     if m.is_range:
         return "range"
     tail = before[-40:]
-    for pattern, name in _QUALIFIERS:
-        if pattern.search(tail):
+    low = folded(tail)
+    for gate, name in _QUALIFIER_GATES:
+        if gate.search(tail, low):
             return name
     if _AVERAGE_A.match(after):
         return "average"
@@ -450,24 +670,27 @@ def _qualifier(m: NumberMention, before: str, after: str) -> str | None:
 
 
 def _metric(m: NumberMention, kind: str, before: str, after: str, lex: Lexicon) -> str | None:
-    """Nearest metric word after the number (its own noun), else before it."""
+    """Nearest metric word after the number (its own noun), else before it.
+
+    (Each scan of the lexicon runs only once a rule needs its result.)"""
+    if m.unit in _DURATIONS:
+        return "training time" if _TRAIN_B.search(before) else "latency"
+    unit_metric = _UNIT_METRICS.get(m.unit or "")
+    if unit_metric:
+        return unit_metric
     a = after[:50]
     dims = [(x.start(), lex.dimension_of(x)) for x in lex.dimension_re.finditer(a)]
+    if kind == "ratio" and dims:
+        return min(dims)[1]
     mets = [(x.start(), lex.metric_of(x)) for x in lex.metric_re.finditer(a)]
-    if m.unit in _DURATIONS:
-        return "training time" if re.search(r"\btrain", before, re.I) else "latency"
-    if kind == "ratio" or m.unit in _UNIT_METRICS:
-        unit_metric = _UNIT_METRICS.get(m.unit or "")
-        if unit_metric:
-            return unit_metric
-        if dims:
-            return min(dims)[1]
     if mets and (not dims or min(mets)[0] <= min(dims)[0]):
         return min(mets)[1]
     if dims and kind != "score":
         return min(dims)[1]
     b = before if kind != "ratio" else before[-80:]
     mets_b = [(x.end(), lex.metric_of(x)) for x in lex.metric_re.finditer(b)]
+    if kind == "score":  # a score's metric is a metric word, never a dimension
+        return max(mets_b)[1] if mets_b else None
     dims_b = [(x.end(), lex.dimension_of(x)) for x in lex.dimension_re.finditer(b)]
     if kind != "score" and dims_b and (not mets_b or max(dims_b)[0] > max(mets_b)[0]):
         return max(dims_b)[1]
@@ -505,49 +728,104 @@ def _delta_type(m: NumberMention, before: str, after: str) -> str | None:
 
 
 def _clean_phrase(phrase: str) -> str | None:
-    phrase = re.sub(
-        r"^(?:the|a|an|all|other|existing|several|many|most)\s+", "", phrase.strip(), flags=re.I
-    )
+    phrase = _PHRASE_DETERMINER.sub("", phrase.strip())
     phrase = phrase.strip(" ,;:.()")
-    if not phrase or len(phrase) > 80 or re.match(r"^\d", phrase):
+    if not phrase or len(phrase) > 80 or _LEADING_DIGIT.match(phrase):
         return None
     return phrase
 
 
-def _baseline(text: str, sent: Sentence, m: NumberMention) -> str | None:
-    """The reference named after "than/over/compared to/outperforms ... by"."""
-    clause_start = sent.start
-    window = text[clause_start : sent.end]
-    rel = m.start - clause_start
-    best: tuple[int, str] | None = None
+_NUMBER_PHRASE = re.compile(r"^(?:the\s+)?(?:\d|ten|two|three|twice|half)")
+_CUE_RIGHT_AFTER = re.compile(r"[\s%\\\w.]{0,4}(?:\s*to\s*[\d.]+%?)?\)?\s*")
+
+
+def _baseline_cues(window: str) -> list[tuple[int, str]]:
+    """(offset, reference) of every baseline cue of a sentence ("than X", "over X",
+    "compared to X"), the same for every number of the sentence (``_Paper.cues``)."""
+    cues = []
     for cue in _BASELINE_CUE.finditer(window):
         start = cue.end()
         stop = _BASELINE_STOP.search(window, start)
         phrase = window[start : stop.start() if stop else len(window)]
         cleaned = _clean_phrase(phrase)
-        if not cleaned or re.match(r"^(?:the\s+)?(?:\d|ten|two|three|twice|half)", phrase):
+        if not cleaned or _NUMBER_PHRASE.match(phrase):
             continue
+        cues.append((cue.start(), cleaned))
+    return cues
+
+
+def _baseline(p: _Paper, sent: Sentence, m: NumberMention) -> str | None:
+    """The reference named after "than/over/compared to/outperforms ... by"."""
+    clause_start = sent.start
+    window = sent.text
+    rel = m.start - clause_start
+    best: tuple[int, str] | None = None
+    for cue_start, cleaned in p.cues(sent):
         # prefer a cue right after the number ("(7% to 33%) over the initial model"),
         # then the nearest before it, then the first after it
         tail_rel = m.tail_end - clause_start
-        if cue.start() >= rel and re.fullmatch(
-            r"[\s%\\\w.]{0,4}(?:\s*to\s*[\d.]+%?)?\)?\s*", window[tail_rel : cue.start()]
-        ):
+        if cue_start >= rel and _CUE_RIGHT_AFTER.fullmatch(window[tail_rel:cue_start]):
             distance = -1
-        elif cue.start() < rel:
-            distance = rel - cue.start()
+        elif cue_start < rel:
+            distance = rel - cue_start
         else:
-            distance = 10_000 + cue.start() - rel
+            distance = 10_000 + cue_start - rel
         if best is None or distance < best[0]:
             best = (distance, cleaned)
     return best[1] if best else None
 
 
 def _names_in(p: _Paper, sent: Sentence) -> list[Name]:
-    return [
-        Name(n.start + sent.start, n.end + sent.start, n.text)
-        for n in find_names(sent.text, p.known)
-    ]
+    """Names of a sentence, offsets into the abstract (read once: ``_Paper.names``)."""
+    return find_names(sent.text, p.known, offset=sent.start)
+
+
+class _NameRoles:
+    """What the words before each name of a sentence say about it: the same for every
+    number of the sentence, so each fact is read the first time a rule asks for it
+    and kept for the sentence's other numbers (``_Paper.name_roles``)."""
+
+    def __init__(self, p: _Paper, sent: Sentence) -> None:
+        self._text = p.text
+        self._sent = sent
+        self.names = p.names(sent)
+        self._benchmarks = p.benchmarks(sent)
+        self._base: list[bool] | None = None
+        self._subject: dict[int, tuple[bool, bool]] = {}
+
+    def _before(self, i: int, width: int) -> str:
+        start = self.names[i].start
+        return self._text[max(self._sent.start, start - width) : start]
+
+    def base_cues(self) -> list[bool]:
+        """Per name: written as a base model ("fine-tuned from X", "built on X")."""
+        if self._base is None:
+            self._base = []
+            for i, n in enumerate(self.names):
+                near = self._before(i, 40)
+                self._base.append(
+                    bool(_BASE_MODEL_CUE.search(near))
+                    and not _SIZE_OF_BASELINE.search(near)
+                    and not _is_benchmark_name(n.text, self._benchmarks)
+                )
+        return self._base
+
+    def subject(self, i: int) -> tuple[bool, bool]:
+        """(may be a subject, introduced): not a benchmark, a metric, a reference, a base
+        model or an example; and written after "we propose/introduce/present"."""
+        found = self._subject.get(i)
+        if found is None:
+            name = self.names[i].text
+            pre = self._before(i, 60)
+            eligible = not (
+                _is_benchmark_name(name, self._benchmarks)
+                or default_lexicon().metric_re.fullmatch(name)
+                or (_BASELINE_CUE.search(pre[-35:] + " ") and _COMPARED_NAME_B.search(pre))
+                or _BASE_MODEL_CUE.search(pre)
+                or _EXAMPLE_NAME_B.search(pre)
+            )
+            found = self._subject[i] = (eligible, bool(_INTRODUCED_B.search(pre)))
+        return found
 
 
 def _is_benchmark_name(name: str, benchmarks: list[tuple[int, int, str, str | None]]) -> bool:
@@ -565,49 +843,26 @@ def _subject(
     text = p.text
     clause = _clause_before(text, m.start, sent)
     clause_start = m.start - len(clause)
-    candidates = [
-        n
-        for n in names
-        if clause_start <= n.start < m.start
-        and not _is_benchmark_name(n.text, benchmarks)
-        and not default_lexicon().metric_re.fullmatch(n.text)
-    ]
-    object_at = _OBJECT_AT.search(clause)
+    object_at = _OBJECT_AT_GATE.search(clause)
     if object_at:
         return object_at.group("name").strip(), None
+    roles = p.name_roles(sent)  # (``names`` and ``benchmarks`` are the sentence's own)
     base = None
-    for n in names:
-        pre = text[max(sent.start, n.start - 40) : n.start]
-        if (
-            _BASE_MODEL_CUE.search(pre)
-            and not _SIZE_OF_BASELINE.search(pre)
-            and not _is_benchmark_name(n.text, benchmarks)
-            and (size_from_name(n.text)[0] or n.start < m.start)
-        ):
+    for n, base_cue in zip(names, roles.base_cues(), strict=True):
+        if base_cue and (size_from_name(n.text)[0] or n.start < m.start):
             base = base or n.text
-    for n in candidates:
-        pre = text[max(sent.start, n.start - 60) : n.start]
-        if _BASELINE_CUE.search(pre[-35:] + " ") and re.search(
-            r"(?:than|over|to|with|against|vs\.?|versus|outperform\w*|surpass\w*|beat\w*|"
-            r"exceed\w*)\s+(?:\S+\s+){0,4}$",
-            pre,
-            re.I,
-        ):
+    for i, n in enumerate(names):
+        if not clause_start <= n.start < m.start:
             continue
-        if _BASE_MODEL_CUE.search(pre) or re.search(
-            r"\b(?:such as|like|including|e\.g\.)\s+"
-            r"(?:\S+\s+){0,2}$",
-            pre,
-            re.I,
-        ):
+        eligible, introduced = roles.subject(i)
+        if not eligible:
             continue
         after_name = text[n.end : m.start]
-        introduced = re.search(r"\b(?:propos|introduc|present)\w*\s+(?:\(\w+\)\s*)?$", pre)
         if (
             _SUBJECT_VERB.match(after_name)
             or n.text == p.system
             or introduced
-            or re.match(r"^\s*(?:\([^)]*\)\s*)?,\s*(?:which|that|a|an)\b", after_name)
+            or _APPOSITIVE_A.match(after_name)
         ):
             return n.text, (base if base != n.text else None)
     generic = _GENERIC_SUBJECT.match(clause)
@@ -625,13 +880,17 @@ def _subject(
 # Compression changes a model's parameter count, unless it is quantization; pruning,
 # distillation and text saying the parameters are reduced change it whatever else.
 _SIZE_CHANGING = re.compile(
-    r"\b(?:compress\w*|low-rank\s+(?:decomposition|factori[sz]ation|approximation))\b", re.I
+    r"\b(?=[cl])(?:compress\w*|low-rank\s+(?:decomposition|factori[sz]ation|approximation))\b", re.I
 )
 _QUANTIZATION = re.compile(r"\bquanti[sz]\w*", re.I)
 _FEWER_PARAMETERS = re.compile(
-    r"\b(?:prun\w+|distill\w*|sparsif\w+|tensor\s+networks?|fewer\s+parameters|"
+    r"\b(?=[cdfprst])(?:prun\w+|distill\w*|sparsif\w+|tensor\s+networks?|fewer\s+parameters|"
     r"(?:reduc\w*|cut\w*|decreas\w*)\s+(?:[\w%]+\s+){0,5}?(?:parameters|model\s+size))\b",
     re.I,
+)
+# every match of _FEWER_PARAMETERS holds one of these words
+_FEWER_PARAMETERS_NEEDS = (
+    "prun", "distill", "sparsif", "tensor", "fewer", "reduc", "cut", "decreas"
 )
 _NAME_PAREN_SIZE = re.compile(r"[\w\-]\s*\($")
 _PAREN_GLOSS = re.compile(r"\([^()]*[A-Z][\w\-]*[^()]*,\s*$")
@@ -641,8 +900,8 @@ _SIZE_NAME_TAIL = re.compile(
     r"(?:[A-Za-z][\w\-.]*[A-Z0-9][\w\-.]*|[A-Z][\w\-.]*\s\d+(?:\.\d+)?)\s$"
 )
 _SIZE_BOUND_BEFORE = re.compile(
-    r"(?:<|>|≤|≥|\bup\s+to|\bat\s+least|\bat\s+most|\bover|\bmore\s+than|\bless\s+than|"
-    r"\bunder|\bbelow|\babove|\bfrom|\bbeyond|\bexceeding)\s*(?:at\s+least\s+)?$",
+    r"(?=[<>≤≥abeflmou])(?:<|>|≤|≥|\bup\s+to|\bat\s+least|\bat\s+most|\bover|\bmore\s+than|"
+    r"\bless\s+than|\bunder|\bbelow|\babove|\bfrom|\bbeyond|\bexceeding)\s*(?:at\s+least\s+)?$",
     re.I,
 )
 _SIZE_BOUND_AFTER = re.compile(
@@ -651,7 +910,8 @@ _SIZE_BOUND_AFTER = re.compile(
     re.I,
 )
 _SIZE_OF_BASELINE = re.compile(
-    r"\b(?:than|over|outperform\w*|surpass\w*|beat\w*|exceed\w*|compared\s+(?:to|with)|"
+    r"\b(?=[bcelostv])(?:than|over|outperform\w*|surpass\w*|beat\w*|exceed\w*|"
+    r"compared\s+(?:to|with)|"
     r"comparable\s+(?:\w+\s+)?(?:to|with)|versus|vs\.?|such\s+as|like)\s+"
     r"(?:the\s+|a\s+|an\s+)?(?:\S+\s+){0,2}$",
     re.I,
@@ -659,14 +919,17 @@ _SIZE_OF_BASELINE = re.compile(
 
 
 def _sentence_sizes(
-    sent: Sentence, subject: str | None = None, not_owners: frozenset[str] = frozenset()
+    p: _Paper,
+    sent: Sentence,
+    subject: str | None = None,
+    not_owners: frozenset[str] = frozenset(),
 ) -> set[float]:
     """Distinct parameter sizes stated in prose in a sentence, except sizes that belong
     to another name: a name's own tail ("LLaMA2 7B"), a gloss ("RT-2-X (55B)") or a
     description ("PairRM with only 0.4B parameters")."""
     out = set()
     text = sent.text
-    for z in find_sizes(text):
+    for z in p.sizes(sent):
         if not z.params:
             continue
         before = text[max(0, z.start - 40) : z.start]
@@ -675,19 +938,13 @@ def _sentence_sizes(
             before
         ):
             continue  # "RT-2-X (55B)", "(Turing-NLG, 17B parameters)": another model's size
-        if _SIZE_NAME_TAIL.search(before) and not re.search(
-            r"\b(?:a|an|the|of|our|its|with|to|at|only|from)\s$", before
-        ):
+        if _SIZE_NAME_TAIL.search(before) and not _SIZE_DETERMINER_B.search(before):
             continue  # "LLaMA2 7B", "Llama 3 8B": the size ends a model name
         if _SIZE_BOUND_BEFORE.search(before) or _SIZE_BOUND_AFTER.match(after):
             continue  # "<1M parameters", "up to 2.7B", "7B or less": a bound, not a size
         if _SIZE_OF_BASELINE.search(before):
             continue  # "outperforms a 7B parameter model": the size of the reference
-        owner = re.search(
-            r"([A-Z][\w\-]*[A-Z0-9][\w\-]*)\s+(?:with|of|has|having)\s+"
-            r"(?:only\s+|just\s+|about\s+)?$",
-            before,
-        )
+        owner = _SIZE_OWNER_B.search(before)
         if owner and subject and owner.group(1) != subject and owner.group(1) not in not_owners:
             continue
         out.add(z.params)
@@ -705,13 +962,7 @@ def _evaluated_name_sizes(
         if not total:
             continue
         pre = text[max(sent.start, n.start - 60) : n.start]
-        if re.search(
-            r"\b(?:than|over|against|vs\.?|versus|outperform\w*|surpass\w*|beat\w*|"
-            r"exceed\w*|such\s+as|like|including|e\.g\.,?|compared\s+(?:to|with)|"
-            r"comparable\s+(?:\w+\s+)?(?:to|with))\s+(?:\S+\s+){0,4}$",
-            pre,
-            re.I,
-        ):
+        if _COMPARED_OR_EXAMPLE_B.search(pre):
             continue
         out.add(total)
     return out
@@ -727,7 +978,7 @@ def _same_system(model: str | None, system: str | None) -> bool:
 
 
 def _norm_name(s: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", s.lower())
+    return _NOT_ALNUM.sub("", s.lower())
 
 
 _BENCHMARK_TITLE = re.compile(
@@ -756,12 +1007,10 @@ def _params_for(
         return None, None
     is_system = _same_system(model, p.system)
     active = p.system_active if is_system else None
-    sizes = _sentence_sizes(sent, model, benchmarks)
+    sizes = _sentence_sizes(p, sent, model, benchmarks)
     if len(sizes) == 1 and (is_system or model in sent.text):
         return next(iter(sizes)), active
-    keeps_size = not _FEWER_PARAMETERS.search(p.text) and (
-        not _SIZE_CHANGING.search(p.text) or bool(_QUANTIZATION.search(p.text))
-    )
+    keeps_size = p.keeps_size
     if keeps_size and not sizes and (is_system or is_name_like(model)):
         named = _evaluated_name_sizes(p.text, sent, names, m)
         if len(named) == 1:
@@ -782,23 +1031,24 @@ def _mentions_system(text: str, system: str) -> bool:
     return any(_same_system(n.text, system) for n in find_names(text, frozenset({system})))
 
 
-def _declared_system_size(
-    text: str, system: str | None, sentences: tuple[Sentence, ...]
-) -> tuple[float | None, float | None]:
+_MODEL_WORD = re.compile(r"\b(?:parameters?|params|model|LLM|SLM|LM|VLA|VLM)\b")
+
+
+def _declared_system_size(p: _Paper) -> tuple[float | None, float | None]:
     """The size the abstract states for its own system: "X is a 7B-parameter model",
     "we introduce X, a 3.8-billion-parameter ...", or one size stated for "our model"."""
     candidates: list[float] = []
-    for s in sentences:
-        if not system or not _mentions_system(s.text, system):
+    system = p.system
+    for s in p.sentences:
+        # cheapest test first: most sentences state no size at all
+        if not system or len({z.params for z in p.sizes(s) if z.params}) != 1:
+            continue  # no size, or several: none of them is "the" size
+        if not _mentions_system(s.text, system):
             continue
-        sizes = _sentence_sizes(s, system)
-        if len({z.params for z in find_sizes(s.text) if z.params}) > 1:
-            continue  # several sizes in one sentence: none of them is "the" size
-        if len(sizes) == 1 and re.search(
-            r"\b(?:parameters?|params|model|LLM|SLM|LM|VLA|VLM)\b", s.text
-        ):
+        sizes = _sentence_sizes(p, s, system)
+        if len(sizes) == 1 and _MODEL_WORD.search(s.text):
             candidates.append(next(iter(sizes)))
-    actives = find_active(text)
+    actives = find_active(p.text)
     active = actives[0].active_params if len({a.active_params for a in actives}) == 1 else None
     if candidates and len(set(candidates)) == 1:
         return candidates[0], active
@@ -846,8 +1096,12 @@ def _pick_benchmark(
 
 
 def _setting(before: str, after: str, sent_text: str) -> str | None:
-    for pattern in _SETTING_RES:
-        x = pattern.search(before[-60:] + " " + after[:60])
+    window = before[-60:] + " " + after[:60]
+    low = folded(window)
+    for pattern, needs, caseless in _SETTING_GATES:
+        if lacks_all(low if caseless else window, needs):
+            continue  # none of the words the pattern needs: it cannot match
+        x = pattern.search(window)
         if x:
             return x.group(0)
     return None
@@ -862,22 +1116,20 @@ class BenchmarkFinder(Protocol):
 def extract_drafts(
     abstract: str, title: str | None, finder: BenchmarkFinder, lex: Lexicon | None = None
 ) -> list[DraftClaim]:
-    """All claims of one abstract, in text order (pure: same input, same output)."""
+    """All claims of one abstract, in text order (pure: same input, same output).
+
+    Which numbers are claims is read from their own clauses alone; only then is the
+    rest of the abstract read (its system, names, benchmarks), and only if some number
+    is a claim: a third to a half of all abstracts have none."""
     lex = lex or default_lexicon()
+    mentions = find_numbers(abstract)
+    if not mentions:
+        return []
     sentences = tuple(split_sentences(abstract))
     if not sentences:
         return []
-    system = system_name(title, abstract)
-    known = frozenset(x for x in (system,) if x) | recurring_proper_names(abstract)
-    sys_params, sys_active = _declared_system_size(abstract, system, sentences)
-    is_benchmark = bool(system) and (
-        bool(finder(system or "")) or bool(title and _BENCHMARK_TITLE.search(title))
-    )
-    p = _Paper(abstract, title, system, known, sentences, sys_params, sys_active, is_benchmark)
-    mentions = find_numbers(abstract)
     drafts: list[DraftClaim | None] = []
     rejected_bare: list[int] = []
-    per_sentence: dict[int, tuple[list[Name], list[tuple[int, int, str, str | None]]]] = {}
     for i, m in enumerate(mentions):
         sent = _sentence_of(sentences, m.start)
         before = _clause_before(abstract, m.start, sent)
@@ -898,20 +1150,24 @@ def extract_drafts(
             )
         )
     _propagate_lists(abstract, mentions, drafts, rejected_bare)
+    if all(d is None for d in drafts):
+        return []
+    system = system_name(title, abstract)
+    known = frozenset(x for x in (system,) if x) | recurring_proper_names(abstract)
+    is_benchmark = bool(system) and (
+        bool(finder(system or "")) or bool(title and _BENCHMARK_TITLE.search(title))
+    )
+    p = _Paper(abstract, title, system, known, sentences, finder, is_benchmark)
     out: list[DraftClaim] = []
     for d in drafts:
         if d is None:
             continue
-        key = d.sentence.start
-        if key not in per_sentence:
-            per_sentence[key] = (_names_in(p, d.sentence), _benchmarks_in(d.sentence, finder))
-        names, bms = per_sentence[key]
-        _fill(d, p, names, bms, lex)
+        _fill(d, p, p.names(d.sentence), p.benchmarks(d.sentence), lex)
         out.append(d)
-    _apply_respectively(p, out, per_sentence)
+    _apply_respectively(p, out)
     _apply_pairs(p, out)
     _apply_parallel_sizes(p, out)
-    _carry_benchmarks(p, out, finder)
+    _carry_benchmarks(p, out)
     _mark_restated(out)
     return out
 
@@ -930,7 +1186,7 @@ def _list_gap(gap: str) -> bool:
 
 
 _LIST_GAP_STOP = re.compile(
-    r"\b(?:while|but|whereas|which|with|achiev\w*|outperform\w*|surpass\w*|"
+    r"\b(?=[abcforstuvw])(?:while|but|whereas|which|with|achiev\w*|outperform\w*|surpass\w*|"
     r"reduc\w*|using|uses|requir\w*|compared|than|over|vs\.?|versus|to|"
     r"from)\b",
     re.I,
@@ -971,13 +1227,23 @@ def _propagate_lists(
                 neighbour = drafts[j]
                 assert neighbour is not None
                 n = mentions[j]
-                if not joined(i, j):
-                    continue
-                if (
+                joins_list = (
                     current is None
                     and i in rejected
                     and (n.unit == m.unit or n.unit in ("points", None))
-                ):
+                )
+                takes_reading = (
+                    current is not None
+                    and current.kind == "score"
+                    and neighbour.kind != "score"
+                    and m.unit == n.unit
+                    and not current.cue
+                    and not _PAIR_A.match(text[m.tail_end : m.tail_end + 12])
+                )
+                # the gap test (the costly part) only where either reading would apply
+                if not (joins_list or takes_reading) or not joined(i, j):
+                    continue
+                if joins_list:
                     drafts[i] = DraftClaim(
                         mention=m,
                         sentence=neighbour.sentence,
@@ -986,14 +1252,8 @@ def _propagate_lists(
                     )
                     changed = True
                     break
-                if (
-                    current is not None
-                    and current.kind == "score"
-                    and neighbour.kind != "score"
-                    and m.unit == n.unit
-                    and not current.cue
-                    and not _PAIR_A.match(text[m.tail_end : m.tail_end + 12])
-                ):
+                if takes_reading:
+                    assert current is not None
                     current.kind = neighbour.kind
                     current.cue = True
                     changed = True
@@ -1015,28 +1275,24 @@ def _fill(
     d.direction = _direction(d.kind, before, after, lex)
     d.delta_type = _delta_type(m, before, after) if d.kind == "delta" else None
     d.setting = _setting(before, after, sent.text)
-    task = _TASK_RE.search(after[:60])
+    task = _TASK_GATE.search(after[:60])
     d.task = task.group(1) if task else None
     bench = _pick_benchmark(m, sent, bms, text)
     if (
         bench
         and d.metric in EFFICIENCY_METRICS
-        and not re.match(
-            r"^\W*(?:\w+\s+){0,3}?(?:on|in)\s+(?:the\s+)?" + re.escape(bench[0]), after
-        )
+        and not _measured_on(bench[0], after)
     ):
         bench = None  # a cost is not measured "on" a benchmark unless the text says so
     if bench:
         d.benchmark, d.benchmark_id = bench
-    if d.kind != "score" or re.search(
-        r"\b(?:vs\.?|versus|compared|than|over|against)\b", sent.text
-    ):
-        d.baseline = _baseline(text, sent, m)
+    if d.kind != "score" or _COMPARISON_GATE.search(sent.text):
+        d.baseline = _baseline(p, sent, m)
     model, base = _subject(p, sent, m, names, bms)
     if model and _HUMAN_RE.fullmatch(model or ""):
         d.role = "other"
     d.model, d.base_model = model, base
-    if model is None and _HUMAN_RE.search(before[-60:]):
+    if model is None and _HUMAN_GATE.search(before[-60:]):
         human = _HUMAN_RE.search(before[-60:])
         d.model = (
             before[-60:][
@@ -1068,16 +1324,12 @@ def _fill(
         d.notes.append(f"± {m.spread:g}")
 
 
-def _apply_respectively(
-    p: _Paper,
-    drafts: list[DraftClaim],
-    per_sentence: dict[int, tuple[list[Name], list[tuple[int, int, str, str | None]]]],
-) -> None:
+def _apply_respectively(p: _Paper, drafts: list[DraftClaim]) -> None:
     """ "A, B and C (x, y, z respectively)": pair the i-th number with the i-th name."""
     by_sentence: dict[int, list[DraftClaim]] = {}
     for d in drafts:
         by_sentence.setdefault(d.sentence.start, []).append(d)
-    for key, group in by_sentence.items():
+    for group in by_sentence.values():
         sent = group[0].sentence
         if len(group) < 2:
             continue
@@ -1088,7 +1340,7 @@ def _apply_respectively(
             group = _parenthesised_list(p.text, group)
         if len(group) < 2:
             continue
-        names, bms = per_sentence[key]
+        names, bms = p.names(sent), p.benchmarks(sent)
         first = group[0].mention.start
         bm_before = [b for b in bms if b[1] <= first]
         nm_before = [n for n in names if n.end <= first and not _is_benchmark_name(n.text, bms)]
@@ -1113,7 +1365,7 @@ def _is_listed(text: str, spans: Sequence[tuple[Any, ...]]) -> bool:
     """Whether names are written as one list: "A, B, and C" / "A and B"."""
     for a, b in itertools.pairwise(spans):
         gap = text[a[1] : b[0]]
-        if not re.fullmatch(r"\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/)\s*", gap):
+        if not _NAME_LIST_GAP.fullmatch(gap):
             return False
     return True
 
@@ -1145,7 +1397,7 @@ def _parenthesised_list(text: str, group: list[DraftClaim]) -> list[DraftClaim]:
         run = [group[i]]
         for d in group[i + 1 :]:
             gap = text[run[-1].mention.tail_end : d.mention.start]
-            if re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|&\s*|and\s+)\s*", gap):
+            if _PAREN_LIST_GAP.fullmatch(gap):
                 run.append(d)
             else:
                 break
@@ -1173,18 +1425,18 @@ def _apply_pairs(p: _Paper, drafts: list[DraftClaim]) -> None:
             continue
         gap = text[a.mention.tail_end : b.mention.start]
         pre = text[max(a.sentence.start, a.mention.start - 12) : a.mention.start]
-        if re.fullmatch(r"\s*(?:%|\\%)?\s*to\s*", gap) and (
+        if _PAIR_TO_GAP.fullmatch(gap) and (
             _FROM_TO.search(pre) or "(" in pre[-2:]
         ):
             # before state: the reference of the sentence when one is named
             a.pair, b.pair = "before", "after"
             ref = a.baseline or b.baseline
-            if ref and not re.search(r"\bof\s*$", pre):
+            if ref and not _OF_B.search(pre):
                 a.model = ref
                 a.params, a.active_params = size_from_name(ref)
             a.role = "baseline"
             a.baseline = None
-        elif re.fullmatch(r"\s*(?:%|\\%)?\s*(?:vs\.?|versus)\s*", gap):
+        elif _PAIR_VS_GAP.fullmatch(gap):
             a.pair, b.pair = "first", "second"
             owner = _FOR_OWNER.match(text, b.mention.tail_end)
             ref = owner.group("name") if owner else a.baseline
@@ -1220,7 +1472,7 @@ def _apply_parallel_sizes(p: _Paper, drafts: list[DraftClaim]) -> None:
         by_sentence.setdefault(d.sentence.start, []).append(d)
     for group in by_sentence.values():
         sent = group[0].sentence
-        sizes = [z for z in find_sizes(sent.text) if z.params]
+        sizes = [z for z in p.sizes(sent) if z.params]
         for d in group:
             after_size = [
                 z
@@ -1251,7 +1503,7 @@ def _apply_parallel_sizes(p: _Paper, drafts: list[DraftClaim]) -> None:
                     d.params = z.params
 
 
-def _carry_benchmarks(p: _Paper, drafts: list[DraftClaim], finder: BenchmarkFinder) -> None:
+def _carry_benchmarks(p: _Paper, drafts: list[DraftClaim]) -> None:
     """A score with no benchmark in its sentence is read on the benchmark of the
     sentence before when that sentence named exactly one ("... on the GSM8K benchmark.
     Phi-GSM boosts the performance from 68.2 to 81.5")."""
@@ -1262,12 +1514,12 @@ def _carry_benchmarks(p: _Paper, drafts: list[DraftClaim], finder: BenchmarkFind
         if d.unit not in (None, "%", "points"):
             continue
         idx = sentences.index(d.sentence)
-        if idx == 0 or finder(d.sentence.text):
+        if idx == 0 or p.benchmarks(d.sentence):
             continue
         for back in (1, 2):
             if idx - back < 0:
                 break
-            bms = finder(sentences[idx - back].text)
+            bms = p.benchmarks(sentences[idx - back])
             if bms:
                 if len({b[3] or b[2] for b in bms}) == 1:
                     d.benchmark, d.benchmark_id = bms[0][2], bms[0][3]

@@ -10,13 +10,24 @@ model of the registry. Sizes and versions that follow a name stay with it
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
+
+from leaderboard.extract.text import finditer_at, positions_of
 
 # A single name token: letters/digits joined by - _ . (not ending in . or -), braces
 # for LaTeX subscripts (G_{stack}).
 _TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:[\-_.+/](?:\{[A-Za-z0-9]+\}|[A-Za-z0-9]+))*\+?"
 _TAIL = r"(?:\s(?:\d+(?:\.\d+)?[BbMK]?|v\d+(?:\.\d+)*|[A-Z][a-z]+-?\d[\w.\-]*))"
-NAME_RE = re.compile(r"(?<![\w\-@])(?P<name>" + _TOKEN + r"(?:" + _TAIL + r"){0,2})(?![\w\-])")
+# ``head`` is the token before any size/version tail (``token.split()[0]``).
+_NAME_BODY = r"(?P<name>(?P<head>" + _TOKEN + r")(?:" + _TAIL + r"){0,2})(?![\w\-])"
+NAME_RE = re.compile(r"(?<![\w\-@])" + _NAME_BODY)
+# The same, but only where the head holds a capital or a digit: the look-ahead runs over
+# the lower-case letters and joiners a head is made of and needs [A-Z0-9] before they
+# end. A head without one ("plain": most words of a sentence) is never name-like, so
+# ``find_names`` can let the regex engine skip plain words instead of looping over them.
+_NAME_CANDIDATE_RE = re.compile(r"(?<![\w\-@])(?=[a-z\-_.+/{}]*[A-Z0-9])" + _NAME_BODY)
+_PLAIN_HEAD = re.compile(r"[^A-Z0-9]*")
 
 _STOP_CAPS = frozenset(
     [
@@ -270,11 +281,18 @@ GENERIC_ACRONYMS = frozenset(
         "AAAI",
     ]
 )
+# (the look-ahead lists the verbs' first letters: a cheap early rejection, same matches)
 _INTRO_RE = re.compile(
-    r"\b(?:propos|introduc|present|develop|design|releas|call|nam|dub|term|coin)(?:e|es|ed|ing|s)?"
+    r"\b(?=[cdinprt])(?:propos|introduc|present|develop|design|releas|call|nam|dub|term|coin)"
+    r"(?:e|es|ed|ing|s)?"
     r"\s*:?\s+(?:\(\w+\)\s*)?(?:(?:it|them|this|our|a|an|the|two|three|several|new|novel|simple|"
     r"efficient|effective|family\s+of|series\s+of|set\s+of|concept\s+of|method,?|approach,?|"
     r"framework,?|model,?|technique,?|called|named|dubbed|termed)\s+)*"
+)
+# every match of _INTRO_RE starts with one of these (it is case-sensitive)
+_INTRO_STEMS = (
+    "propos", "introduc", "present", "develop", "design", "releas", "call", "nam", "dub",
+    "term", "coin",
 )
 # A name right after an introducing verb: a phrase of capitalised words with its
 # acronym ("Direct Nash Optimization (DNO)"), else a name-like token, else a phrase of
@@ -288,11 +306,13 @@ _INTRO_ACR_RE = re.compile(
 _INTRO_PHRASE_RE = re.compile(
     _CAP_WORD + r"(?:\s+(?:of\s+|the\s+|and\s+|for\s+)?" + _CAP_WORD + r"){0,4}"
 )
+_SPACES = re.compile(r"\s+")
 _ACRONYM_DEF_RE = re.compile(r"\((?P<acr>[A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\)")
 
 
-@dataclass(frozen=True, slots=True)
-class Name:
+# (A NamedTuple, not a frozen dataclass: as immutable, and several times cheaper to
+# build; the extractor builds many per abstract.)
+class Name(NamedTuple):
     """A name mention (offsets into the text it was found in)."""
 
     start: int
@@ -300,8 +320,18 @@ class Name:
     text: str
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,}[a-z]?")
+
+
 def is_name_like(token: str) -> bool:
     """Whether a token looks like a system's proper name without any other evidence."""
+    return _is_name_like(token)
+
+
+# Every word of every sentence is asked; words repeat across abstracts ("the", "model",
+# "GPT-4"), so the answers are memoised. Bounded: the token vocabulary is open-ended.
+@lru_cache(maxsize=1 << 16)
+def _is_name_like(token: str) -> bool:
     parts = token.split()
     head = parts[0]
     if head in _STOP_CAPS or head in GENERIC_ACRONYMS or head.rstrip("s") in GENERIC_ACRONYMS:
@@ -313,36 +343,59 @@ def is_name_like(token: str) -> bool:
     inner_caps = sum(1 for c in head[1:] if c.isupper())
     if inner_caps >= 1 and len(head) >= 3:
         return True
-    return bool(re.fullmatch(r"[A-Z]{2,}[a-z]?", head))
+    return bool(_ACRONYM.fullmatch(head))
 
 
-def find_names(text: str, known: frozenset[str] = frozenset()) -> list[Name]:
-    """Name mentions in ``text``: name-like tokens and the ``known`` names of the paper."""
+def find_names(text: str, known: frozenset[str] = frozenset(), offset: int = 0) -> list[Name]:
+    """Name mentions in ``text``: name-like tokens and the ``known`` names of the paper.
+    Offsets are into ``text``, plus ``offset`` (where ``text`` lies in the abstract)."""
     out = []
     for name in sorted(known, key=len, reverse=True):
-        if " " in name:  # multi-word names of the paper ("Natural GaLore")
-            for hit in re.finditer(r"(?<![\w\-])" + re.escape(name) + r"s?(?![\w\-])", text):
-                out.append(Name(hit.start(), hit.end(), name))
-    taken = [(n.start, n.end) for n in out]
+        if " " in name and name in text:  # multi-word names of the paper ("Natural GaLore")
+            for hit in _known_name_re(name).finditer(text):
+                out.append(Name(hit.start() + offset, hit.end() + offset, name))
+    taken = [(n.start - offset, n.end - offset) for n in out]
+    # Plain words can be skipped unless the paper knows a name written as one, or a
+    # known multi-word name was found (a word inside it is skipped with its tail).
+    skip_plain = not taken and not any(_plain_head(k) for k in known)
+    name_re = _NAME_CANDIDATE_RE if skip_plain else NAME_RE
+    # One scan of the text. A token that is not a name gives back its size/version tail
+    # ("with 2 models": "with" is no name), so the scan resumes right after its head.
     pos = 0
-    while True:
-        m = NAME_RE.search(text, pos)
-        if m is None:
-            return sorted(out, key=lambda n: n.start)
-        if any(ts <= m.start() < te for ts, te in taken):
-            pos = m.end()
-            continue
-        token = m.group("name")
-        head = token.split()[0]
-        if is_name_like(token) or head in known or token in known:
-            # a trailing size/version belongs to the name only when the head is a name
-            out.append(Name(m.start(), m.end(), token.rstrip(".")))
-            pos = m.end()
-        else:
-            pos = m.start() + len(head)
+    resume = True
+    while resume:
+        resume = False
+        for m in name_re.finditer(text, pos):
+            start = m.start()
+            if taken and any(ts <= start < te for ts, te in taken):
+                continue
+            token, head = m.group("name", "head")
+            if _is_name_like(token) or head in known or token in known:
+                # a trailing size/version belongs to the name only when the head is a name
+                out.append(Name(start + offset, m.end() + offset, token.rstrip(".")))
+            elif len(head) < len(token):
+                pos = start + len(head)
+                resume = True
+                break
+    out.sort(key=lambda n: n.start)
+    return out
 
 
-_CAPITALISED = re.compile(r"(?<![\w\-.])([A-Z][a-z]{2,}[\w\-]*)(?![\w\-])")
+def _plain_head(name: str) -> bool:
+    """Whether the first word of ``name`` has no capital and no digit."""
+    words = name.split()
+    return not words or _PLAIN_HEAD.fullmatch(words[0]) is not None
+
+
+@lru_cache(maxsize=1024)
+def _known_name_re(name: str) -> re.Pattern[str]:
+    """A multi-word name of the paper as a whole word, plural allowed."""
+    return re.compile(r"(?<![\w\-])" + re.escape(name) + r"s?(?![\w\-])")
+
+
+# The capital comes first and the look-behind after it, so the regex engine can jump
+# from capital to capital instead of testing the look-behind at every character.
+_CAPITALISED = re.compile(r"([A-Z](?<![\w\-.][A-Z])[a-z]{2,}[\w\-]*)(?![\w\-])")
 
 
 def recurring_proper_names(abstract: str) -> frozenset[str]:
@@ -355,10 +408,16 @@ def recurring_proper_names(abstract: str) -> frozenset[str]:
         if word in _STOP_CAPS:
             continue
         counts[word] = counts.get(word, 0) + 1
-        before = abstract[max(0, m.start() - 2) : m.start()]
-        if m.start() > 0 and not re.search(r"[.!?:]\s*$|^\s*$", before):
+        # mid-sentence: not at the start, nor after ".", "!", "?" or ":" and spaces
+        # (the two characters before, spaces stripped)
+        before = abstract[max(0, m.start() - 2) : m.start()].rstrip()
+        if m.start() > 0 and before and before[-1] not in ".!?:":
             mid.add(word)
     return frozenset(w for w, c in counts.items() if c >= 2 and w in mid)
+
+
+_LATEX_TEXT = re.compile(r"^\$?\\text\w*\{(.*)\}\$?$")
+_REPORT_SUFFIX = re.compile(r"\s+(?:Technical\s+Report|Report)$")
 
 
 def title_system_name(title: str | None) -> str | None:
@@ -367,8 +426,9 @@ def title_system_name(title: str | None) -> str | None:
     if not title or ":" not in title:
         return None
     head = title.split(":", 1)[0].strip()
-    head = re.sub(r"^\$?\\text\w*\{(.*)\}\$?$", r"\1", head)
-    head = re.sub(r"\s+(?:Technical\s+Report|Report)$", "", head)
+    if "\\text" in head:  # (the only heads _LATEX_TEXT can match)
+        head = _LATEX_TEXT.sub(r"\1", head)
+    head = _REPORT_SUFFIX.sub("", head)
     if not head or len(head.split()) > 4 or len(head) > 40:
         return None
     return head
@@ -377,7 +437,9 @@ def title_system_name(title: str | None) -> str | None:
 def introduced_names(abstract: str) -> list[str]:
     """Names the abstract introduces: "we propose X", "called X (XY)", "X (XY)"."""
     names = []
-    for m in _INTRO_RE.finditer(abstract):
+    # the verb stems are rare in a text: try the pattern only where one starts
+    starts = positions_of(abstract, _INTRO_STEMS)
+    for m in finditer_at(_INTRO_RE, abstract, starts):
         acr = _INTRO_ACR_RE.match(abstract, m.end())
         if acr and acr.group("acr") not in GENERIC_ACRONYMS:
             names.append(acr.group("acr"))
@@ -422,7 +484,7 @@ def _acronym_for(phrase: str, abstract: str) -> str | None:
             and len(letters) <= len(want) + 2
         ):
             return acr
-    joined = re.sub(r"\s+", "", phrase)
+    joined = _SPACES.sub("", phrase)
     if len(phrase.split()) > 1 and joined in abstract:
         return joined
     return None
@@ -451,7 +513,8 @@ def system_name(title: str | None, abstract: str) -> str | None:
     return None
 
 
-_ALLCAPS = re.compile(r"(?<![\w\-])([A-Z]{2,6})(?![\w\-])")
+# (capital first, look-behind after it: the regex engine jumps from capital to capital)
+_ALLCAPS = re.compile(r"([A-Z](?<![\w\-][A-Z])[A-Z]{1,5})(?![\w\-])")
 
 
 def _abbreviation_used(phrase: str, abstract: str) -> str | None:
@@ -469,5 +532,8 @@ def _abbreviation_used(phrase: str, abstract: str) -> str | None:
     return None
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 def _norm(s: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", s.lower())
+    return _NOT_ALNUM.sub("", s.lower())

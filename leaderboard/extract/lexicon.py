@@ -58,24 +58,93 @@ class Lexicon:
         return self._dimension_names[m.lastgroup or ""]
 
 
+Part = tuple[str, bool, str | None]  # a pattern, whether it ignores case, its group name
+
+
 def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One case-insensitive alternation of word patterns, longest first."""
     ordered = sorted(patterns, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(ordered) + r")(?![\w@])", re.I)
+    parts: list[Part] = [(p, True, None) for p in ordered]
+    return re.compile(r"\b" + _by_first_letter(parts) + r"(?![\w@])")
 
 
 def _compile_named(items: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex with a named group per pattern, so a match says which concept it is."""
     ordered = sorted(items, key=lambda kv: len(kv[1]), reverse=True)
     names: dict[str, str] = {}
-    parts = []
+    parts: list[Part] = []
     for i, (concept, pattern) in enumerate(ordered):
         group = f"g{i}"
         names[group] = concept
         # acronym-like patterns (BLEU, EM, WER) are case-sensitive; words are not
-        flags = "" if re.fullmatch(r"[A-Z0-9@\-]+", pattern) else "(?i:"
-        body = f"{flags}{pattern})" if flags else pattern
-        parts.append(f"(?P<{group}>{body})")
-    return re.compile(r"(?<![\w@])(?:" + "|".join(parts) + r")(?![\w@])"), names
+        caseless = not re.fullmatch(r"[A-Z0-9@\-]+", pattern)
+        parts.append((pattern, caseless, group))
+    return re.compile(r"(?<![\w@])" + _by_first_letter(parts) + r"(?![\w@])"), names
+
+
+def _first_letter(pattern: str) -> str | None:
+    """The letter or digit every match of ``pattern`` starts with (case folded), or None
+    when the pattern does not plainly start with one required character."""
+    first = pattern[:1]
+    if not (first.isascii() and first.isalnum()) or pattern[1:2] in ("?", "*", "{"):
+        return None
+    depth, i = 0, 0
+    while i < len(pattern):  # a top-level "|" would start a branch with another letter
+        ch = pattern[i]
+        if ch == "\\":
+            i += 1  # the escaped character
+        elif ch == "[":  # skip the class: "]" first (after any "^") is a literal
+            i += 2 if pattern[i + 1 : i + 2] == "^" else 1
+            i += 1 if pattern[i : i + 1] == "]" else 0
+            while i < len(pattern) and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif ch == "|" and depth == 0:
+            return None
+        i += 1
+    return first.lower()
+
+
+# The characters outside ASCII that re.IGNORECASE matches to an ASCII letter.
+_CASE_TWINS = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}
+
+
+def _by_first_letter(parts: list[Part]) -> str:
+    """An alternation of ``parts``, in the order given, written for speed.
+
+    The regex engine tries the branches of an alternation one by one at every position,
+    but skips at once a branch that starts with a character class the text does not
+    match there. So the alternatives are grouped by the letter they start with, and
+    each group starts with that letter as a class: ``[eE](?:(?P<g3>(?i:nergy))|...)``
+    (a case-sensitive alternative checks its exact first letter looking back:
+    ``(?<=E)(?P<g7>M)``). At any position at most one group can go on (each character
+    folds to one letter), and inside it the alternatives keep their order, so the
+    first alternative that matches, the match and its ``lastgroup`` are the same as
+    with the plain alternation (only a group's own span lacks the first letter)."""
+    letters = [_first_letter(p) for p, _, _ in parts]
+    if None in letters:
+        return "(?:" + "|".join(_part(p, caseless, group) for p, caseless, group in parts) + ")"
+    groups: dict[str, list[str]] = {}
+    for letter, (pattern, caseless, group) in zip(letters, parts, strict=True):
+        first, rest = pattern[0], pattern[1:]
+        exact = "" if caseless else f"(?<={re.escape(first)})"
+        groups.setdefault(letter or "", []).append(exact + _part(rest, caseless, group))
+    return "(?:" + "|".join(
+        _letter_class(letter) + "(?:" + "|".join(alts) + ")" for letter, alts in groups.items()
+    ) + ")"
+
+
+def _part(pattern: str, caseless: bool, group: str | None) -> str:
+    body = f"(?i:{pattern})" if caseless else f"(?:{pattern})"
+    return f"(?P<{group}>{body})" if group else body
+
+
+def _letter_class(letter: str) -> str:
+    """Every character ``(?i:letter)`` matches, as a class (``[eE]``, ``[iIİı]``)."""
+    if not letter.isalpha():
+        return re.escape(letter)
+    return "[" + letter + letter.upper() + _CASE_TWINS.get(letter, "") + "]"
 
 
 @lru_cache(maxsize=1)

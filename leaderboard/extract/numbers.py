@@ -11,12 +11,15 @@ mentions at all. Whether a mention is a *claim* is decided later (``claims``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from leaderboard.extract.text import finditer_at, folded, lacks_all, positions_of
 from leaderboard.units import magnitude_name
 
 _NUMERAL = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
-NUMERAL_RE = re.compile(_NUMERAL)
+# The same numeral with its first digit factored out, so the regex engine can skip
+# ahead to the next digit instead of trying both alternatives at every character.
+NUMERAL_RE = re.compile(r"\d(?:\d{0,2}(?:,\d{3})+(?!\d)|\d*)(?:\.\d+)?")
 
 # After a numeral: a percent sign (plain, LaTeX-escaped or spelled), possibly spaced.
 _PERCENT = re.compile(r"(?P<sym>\s?\\?%)|(?P<word>\s?(?:percent|per cent)\b)")
@@ -72,8 +75,9 @@ _FRACTIONS = {
     "fifth": 0.2,
     "tenth": 0.1,
 }
+# (the look-ahead lists the first letters of all the words: a cheap early rejection)
 _WORD_RE = re.compile(
-    r"\b(?:(?P<twice>twice|thrice)"
+    r"\b(?=[tohfsen])(?:(?P<twice>twice|thrice)"
     r"|(?P<fraction>one[- ](?:half|third|quarter|fourth|fifth|tenth))"
     r"|(?P<half>half)(?=\s+(?:the\s+)?(?:memory|size|compute|cost|time|parameters|latency))"
     r"|(?<=\bby )(?P<byhalf>half)\b"
@@ -83,8 +87,21 @@ _WORD_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class NumberMention:
+# Every match of ``_WORD_RE`` contains one of these words: an abstract without any of
+# them (most abstracts) skips the scan.
+_WORD_RE_NEEDS = (
+    "twice", "thrice", "half", "third", "quarter", "fourth", "fifth", "tenth",
+    "fold", "times", "magn",
+)
+
+
+# ... and starts with one of these: the regex is tried only there
+_WORD_RE_STARTS = ("twice", "thrice", "one", "half", *_WORD_NUMBERS)
+
+
+# (A NamedTuple, not a frozen dataclass: as immutable, and several times cheaper to
+# build; the extractor builds many per abstract.)
+class NumberMention(NamedTuple):
     """A number as written in an abstract, with its span in that abstract."""
 
     start: int
@@ -134,6 +151,8 @@ def _is_name_part(text: str, start: int) -> bool:
 
 def _scan_suffix(text: str, pos: int) -> tuple[str | None, str | None, int, bool, str | None]:
     """Read what follows a numeral: (unit, magnitude, end, suffix_in_value_text, mag_text)."""
+    if not _may_start(text, pos, _SUFFIX_STARTS):
+        return None, None, pos, False, None  # ")", ",", ".": no suffix reading can match
     m = _PP.match(text, pos)
     if m:
         return "pp", None, m.end(), False, None
@@ -190,6 +209,23 @@ def _value_with_magnitude(number: float, magnitude: str | None, unit: str | None
     return float(f"{number * factor:.12g}")
 
 
+# The characters a match can start with (after its optional leading spaces): what the
+# suffix patterns of _scan_suffix read (_PP, _PERCENT, _TIMES_ATTACHED, _TIMES_WORD,
+# _MAGNITUDE, "-", _UNIT, _POINTS), a range separator, a spread, an ``8x7B`` shape. A
+# numeral followed by anything else skips those regexes: same result, less work.
+_SUFFIX_STARTS = frozenset("-pP\\%xX×$tTfFKkMmBbGAaslhdwW")
+_RANGE_STARTS = frozenset("-–—")
+_SPREAD_STARTS = frozenset("±$\\p+")
+_SHAPE_STARTS = frozenset("x×")
+
+
+def _may_start(text: str, pos: int, starts: frozenset[str]) -> bool:
+    """Whether ``text[pos]`` is one of ``starts`` or a space (or one space then one of
+    ``starts``, which a leading ``\\s?`` allows)."""
+    c = text[pos : pos + 1]
+    return c in starts or c.isspace()
+
+
 def find_numbers(text: str) -> list[NumberMention]:
     """Every number mention of ``text`` in order, name parts excluded."""
     mentions: list[NumberMention] = []
@@ -200,7 +236,9 @@ def find_numbers(text: str) -> list[NumberMention]:
             continue
         if end < len(text) and text[end] == "." and end + 1 < len(text) and text[end + 1].isdigit():
             continue  # version-like 1.2.3
-        shape = _MOE.match(text, end) or _DIMENSIONS.match(text, end)
+        shape = _may_start(text, end, _SHAPE_STARTS) and (
+            _MOE.match(text, end) or _DIMENSIONS.match(text, end)
+        )
         if shape:  # ``8x7B`` experts or a ``1500 x 1500`` shape: not a measurement
             tail = NUMERAL_RE.match(text, shape.end())
             consumed_until = tail.end() if tail else shape.end()
@@ -223,7 +261,9 @@ def _read_mention(text: str, start: int, end: int) -> NumberMention | None:
     attached_letters = tail == end and end < len(text) and text[end].isalpha()
     value_low: float | None = None
     # A range: ``1.6-7.0%``, ``12-38\%``, ``2% - 3%``, ``2-3x``, ``89-93%``.
-    sep = _RANGE_SEP.match(text, tail) or _RANGE_SEP_SPACED.match(text, tail)
+    sep = _may_start(text, tail, _RANGE_STARTS) and (
+        _RANGE_SEP.match(text, tail) or _RANGE_SEP_SPACED.match(text, tail)
+    )
     if sep and not attached_letters:
         m2 = NUMERAL_RE.match(text, sep.end())
         if m2:
@@ -238,7 +278,7 @@ def _read_mention(text: str, start: int, end: int) -> NumberMention | None:
                 tail = tail2
                 value_end = tail2 if in_text2 else m2.end()
     spread = None
-    s = _SPREAD.match(text, tail)
+    s = _may_start(text, tail, _SPREAD_STARTS) and _SPREAD.match(text, tail)
     if s:
         spread = _to_float(s.group("num"))
         tail = s.end()
@@ -266,8 +306,11 @@ def _read_mention(text: str, start: int, end: int) -> NumberMention | None:
 def _find_word_numbers(text: str, numeric: list[NumberMention]) -> list[NumberMention]:
     """``twice``, ``half``, ``one-fifth``, ``ten-fold``, ``nine times``, ``two orders of
     magnitude``: multipliers and fractions written as words."""
-    out = []
-    for m in _WORD_RE.finditer(text):
+    out: list[NumberMention] = []
+    low = folded(text)
+    if lacks_all(low, _WORD_RE_NEEDS):
+        return out
+    for m in finditer_at(_WORD_RE, text, positions_of(low, _WORD_RE_STARTS)):
         if m.group("twice"):
             word, value, unit = (
                 m.group("twice"),
@@ -277,13 +320,14 @@ def _find_word_numbers(text: str, numeric: list[NumberMention]) -> list[NumberMe
             start = m.start("twice")
         elif m.group("fraction"):
             word = m.group("fraction")
-            value, unit, start = _FRACTIONS[re.split(r"[- ]", word.lower())[1]], "x", m.start()
+            # folded, not lower(): the pattern also matches "thırd", "fİfth" (KeyError before)
+            value, unit, start = _FRACTIONS[re.split(r"[- ]", folded(word))[1]], "x", m.start()
         elif m.group("half") or m.group("byhalf"):
             word = m.group("half") or m.group("byhalf")
             value, unit, start = 0.5, "x", m.start("half") if m.group("half") else m.start("byhalf")
         else:
             word = m.group("mult")
-            value = float(_WORD_NUMBERS[word.lower()])
+            value = float(_WORD_NUMBERS[folded(word)])  # "ſix" too (KeyError before)
             start = m.start("mult")
             unit = "orders of magnitude" if "magn" in m.group("mult_unit").lower() else "x"
         end = start + len(word)

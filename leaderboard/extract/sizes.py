@@ -9,16 +9,20 @@ model they describe.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
+from leaderboard.extract.text import folded
 from leaderboard.units import parameters
 
 _NUM = r"\d+(?:\.\d+)?"
 _MAG = r"(?:[BbMT]|(?i:billion|million|trillion))"
 # A size written in prose: "7B parameters", "a 7-billion-parameter", "1.3 billion params",
 # "7B-parameter", "(7B)", "with only 2B", "0.5B parameter decoder".
+# (the number's first digit comes before the look-behind, so the regex engine can jump
+# from digit to digit instead of testing the look-behind at every character)
 SIZE_RE = re.compile(
-    r"(?<![\w.\-])(?P<num>" + _NUM + r")[\s-]?(?P<mag>" + _MAG + r")(?![A-Za-z])"
+    r"(?P<num>\d(?<![\w.\-]\d)\d*(?:\.\d+)?)[\s-]?(?P<mag>" + _MAG + r")(?![A-Za-z])"
     r"(?:-A(?P<act>" + _NUM + r")(?P<actmag>[BM]))?"
     r"(?P<unit>[\s-](?:parameters?|params)\b)?"
 )
@@ -48,8 +52,9 @@ _ACTIVE_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class SizeMention:
+# (A NamedTuple, not a frozen dataclass: as immutable, and several times cheaper to
+# build; the extractor builds many per abstract.)
+class SizeMention(NamedTuple):
     """A model size written in an abstract (offsets into the abstract)."""
 
     start: int
@@ -63,6 +68,9 @@ def _params(num: str, mag: str) -> float:
     return round(parameters(float(num), mag), 0)
 
 
+# Asked many times per abstract for the same few names (and across abstracts for the
+# same popular models), so memoised; bounded because names are open-ended.
+@lru_cache(maxsize=1 << 14)
 def size_from_name(name: str) -> tuple[float | None, float | None]:
     """(params, active_params) from a model name ending in a size, else (None, None).
 
@@ -100,7 +108,9 @@ def find_sizes(text: str) -> list[SizeMention]:
 
 def find_active(text: str) -> list[SizeMention]:
     """Active-parameter statements: "31 billion average active parameters"."""
-    out = []
+    out: list[SizeMention] = []
+    if "activ" not in folded(text):
+        return out  # every statement says "active" or "activated": most abstracts skip
     for m in _ACTIVE_RE.finditer(text):
         num, mag = (
             (m.group("num"), m.group("mag"))

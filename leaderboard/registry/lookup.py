@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from leaderboard.registry.schema import (
@@ -105,11 +105,34 @@ def _atom_order(atom: str) -> tuple[int, str]:
     return (1 if atom in (_SEP, _APOS) else 0, atom)
 
 
-def _emit(node: dict[str, dict]) -> str:
+# The characters outside ASCII that re.IGNORECASE matches to an ASCII letter.
+_CASE_TWINS = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}
+
+
+def _caseless(atom: str) -> str:
+    """An atom of a folded name that matches every case of it without re.IGNORECASE:
+    ``a`` becomes ``[aA]`` (``i`` also the dotted and dotless I, ``s`` the long s,
+    ``k`` the Kelvin sign: exactly what IGNORECASE matches).
+
+    Why: the regex engine skips a branch of an alternation at once when the branch
+    starts with a literal or a character class that the text does not match, but it
+    has no such shortcut for case-insensitive literals and tries every branch. A trie
+    node has one branch per next letter, so this makes each scan several times cheaper
+    with the same matches."""
+    if atom == _TIMES_ATOM:
+        return "[xX\u00d7]"
+    if len(atom) != 1 or not atom.isalpha():
+        return atom  # separators, apostrophes, digits, escaped punctuation: no case
+    if atom.isascii():
+        return "[" + atom + atom.upper() + _CASE_TWINS.get(atom, "") + "]"
+    return "(?i:" + atom + ")"  # rare: let the engine fold other scripts itself
+
+
+def _emit(node: dict[str, dict], render: Callable[[str], str] = str) -> str:
     """The regex of a trie node. Children come before the end of a name, and the
     optional group is greedy, so the engine tries the longest name first and backs
-    off to a shorter one only if the longer cannot match."""
-    alts = [atom + _emit(child) for atom, child in sorted(
+    off to a shorter one only if the longer cannot match. ``render`` writes an atom."""
+    alts = [render(atom) + _emit(child, render) for atom, child in sorted(
         ((a, c) for a, c in node.items() if a != _END), key=lambda ac: _atom_order(ac[0]))]
     if not alts:
         return ""
@@ -132,7 +155,8 @@ def _compile(names: Iterable[str], *, fold: bool) -> re.Pattern[str] | None:
         node[_END] = {}
     if not trie:
         return None
-    return re.compile(_LEFT + "(?:" + _emit(trie) + ")" + _RIGHT, re.IGNORECASE if fold else 0)
+    # folded names match in any case: spelled out per letter (``_caseless``), not by flag
+    return re.compile(_LEFT + "(?:" + _emit(trie, _caseless if fold else str) + ")" + _RIGHT)
 
 
 class _NameMatcher:
