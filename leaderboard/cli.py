@@ -19,6 +19,15 @@ from rich.table import Table
 
 from leaderboard import __version__
 from leaderboard.claimio import ClaimWriter, claim_format_for
+from leaderboard.cliopts import (
+    BatchOpt,
+    DbOpt,
+    DebugOpt,
+    FormatOpt,
+    JobsOpt,
+    MaxCharsOpt,
+    MaxClaimsOpt,
+)
 from leaderboard.extract import Limits
 from leaderboard.fetch.cli import fetch_app
 from leaderboard.pipeline import FileResult
@@ -34,36 +43,6 @@ app = typer.Typer(
 app.add_typer(fetch_app, name="fetch")
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
-
-FormatOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="input format (default: detected from content): "
-        "daily-papers, arxiv-listing, arxiv-jsonl, arxiv-atom, hf-daily-json, plain-text",
-    ),
-]
-DbOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--db", help="DuckDB store file (default: $LEADERBOARD_DB or data/leaderboard.duckdb)"
-    ),
-]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="show tracebacks of unexpected errors")]
-MaxCharsOpt = Annotated[int, typer.Option(
-    "--max-abstract-chars", min=1, help="read claims from at most this many characters of "
-    "an abstract (what is cut is reported)")]
-MaxClaimsOpt = Annotated[int, typer.Option(
-    "--max-claims-per-paper", min=1, help="keep at most this many claims of one paper "
-    "(what is cut is reported)")]
-
-JobsOpt = Annotated[int | None, typer.Option(
-    "--jobs", "-j", min=1, help="extraction processes (default: all cores); small "
-    "inputs are extracted in this process")]
-BatchOpt = Annotated[int, typer.Option(
-    "--batch-size", min=1, help="papers per batch (one store transaction each)")]
-
 
 def _warn(source: str, warning: str) -> None:
     """Part of a file was left out (the rest was read): named, and the exit code says so."""

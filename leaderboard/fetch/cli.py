@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from leaderboard.cliopts import DbOpt, DebugOpt, MaxCharsOpt, MaxClaimsOpt
 from leaderboard.fetch import arxiv as arxiv_api
 from leaderboard.fetch import hfdaily
 from leaderboard.fetch.cache import CACHE_ENV, Cache
@@ -35,8 +36,6 @@ fetch_app = typer.Typer(
 )
 err = Console(stderr=True, highlight=False)
 
-DbOpt = Annotated[Path | None, typer.Option(
-    "--db", help="DuckDB store file (default: $LEADERBOARD_DB or data/leaderboard.duckdb)")]
 CacheOpt = Annotated[Path | None, typer.Option(
     "--cache", help=f"cache folder for raw responses (default: ${CACHE_ENV}, else "
     "$XDG_CACHE_HOME/leaderboard or ~/.cache/leaderboard)")]
@@ -51,13 +50,6 @@ TimeoutOpt = Annotated[float, typer.Option(
 RetriesOpt = Annotated[int, typer.Option(
     "--retries", min=0, max=20, help="retries of a request after a 429, a 5xx, a timeout "
     "or a broken connection (exponential backoff; Retry-After honoured)")]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="show tracebacks of unexpected errors")]
-MaxCharsOpt = Annotated[int, typer.Option(
-    "--max-abstract-chars", min=1, help="read claims from at most this many characters of "
-    "an abstract (what is cut is reported)")]
-MaxClaimsOpt = Annotated[int, typer.Option(
-    "--max-claims-per-paper", min=1, help="keep at most this many claims of one paper "
-    "(what is cut is reported)")]
 
 
 _DAYS_AGO = re.compile(r"(\d{1,4})\s+days?\s+ago")
