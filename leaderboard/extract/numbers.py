@@ -88,14 +88,12 @@ _WORD_RE = re.compile(
 
 
 # Every match of ``_WORD_RE`` contains one of these words: an abstract without any of
-# them (most abstracts) skips the scan.
+# them (most abstracts) skips the scan ...
 _WORD_RE_NEEDS = (
     "twice", "thrice", "half", "third", "quarter", "fourth", "fifth", "tenth",
     "fold", "times", "magn",
 )
-
-
-# ... and starts with one of these: the regex is tried only there
+# ... and starts with one of these: elsewhere the regex is tried only where one starts.
 _WORD_RE_STARTS = ("twice", "thrice", "one", "half", *_WORD_NUMBERS)
 
 
@@ -220,8 +218,8 @@ _SHAPE_STARTS = frozenset("x×")
 
 
 def _may_start(text: str, pos: int, starts: frozenset[str]) -> bool:
-    """Whether ``text[pos]`` is one of ``starts`` or a space (or one space then one of
-    ``starts``, which a leading ``\\s?`` allows)."""
+    """Whether a pattern whose matches begin with optional spaces and then one of
+    ``starts`` can match at ``pos``: the character there is one of them or a space."""
     c = text[pos : pos + 1]
     return c in starts or c.isspace()
 
