@@ -282,7 +282,7 @@ class LocalMapper:
                     pending.append((item, future))
                 else:
                     yield from _drain(pending)
-                    _fill(item, extract_batch(item.papers, self.limits))
+                    fill_batch(item, extract_batch(item.papers, self.limits))
                     yield item
                     continue
             else:
@@ -303,14 +303,15 @@ class LocalMapper:
         self.close()
 
 
-def _fill(batch: Batch, done: ExtractedBatch) -> None:
+def fill_batch(batch: Batch, done: ExtractedBatch) -> None:
+    """Put a worker's result for a batch on the batch."""
     batch.claims, batch.notes = done.claims, done.notes
     batch.error, batch.traceback = done.error, done.traceback
 
 
 def _finish(item: StreamItem, future: Future[ExtractedBatch] | None) -> StreamItem:
     if future is not None and isinstance(item, Batch):
-        _fill(item, future.result())
+        fill_batch(item, future.result())
     return item
 
 
@@ -331,5 +332,6 @@ __all__ = [
     "StreamItem",
     "default_jobs",
     "extract_batch",
+    "fill_batch",
     "stream_files",
 ]

@@ -31,7 +31,14 @@ from distributed import Client, Future, LocalCluster
 from leaderboard.engines.partitions import claims_from_parquet, claims_to_parquet_bytes
 from leaderboard.extract import DEFAULT_LIMITS, Limits
 from leaderboard.models import SourcedPaper
-from leaderboard.stream import Batch, ExtractedBatch, StreamItem, default_jobs, extract_batch
+from leaderboard.stream import (
+    Batch,
+    ExtractedBatch,
+    StreamItem,
+    default_jobs,
+    extract_batch,
+    fill_batch,
+)
 
 
 def extract_partition(papers: list[SourcedPaper], limits: Limits
@@ -88,9 +95,7 @@ class DaskMapper:
         claims = claims_from_parquet(path)
         if not self._keep_spool:
             path.unlink()
-        done = ExtractedBatch(claims, notes, error, tb)
-        item.claims, item.notes, item.error, item.traceback = (
-            done.claims, done.notes, done.error, done.traceback)
+        fill_batch(item, ExtractedBatch(claims, notes, error, tb))
         return item
 
     def close(self) -> None:

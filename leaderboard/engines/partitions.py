@@ -14,14 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from leaderboard.models import CLAIM_COLUMNS, Claim
-from leaderboard.store import CLAIM_TABLE
+from leaderboard.store import CLAIM_TABLE, _select_cast, _staging_frame
 
-# SQL type of each claim column (the store's claim table, without its run id).
-_TYPES = {name: sqltype for name, sqltype, _ in CLAIM_TABLE if name in CLAIM_COLUMNS}
-_STAGE = {"VARCHAR": "string", "INTEGER": "Int64", "DOUBLE": "Float64", "BOOLEAN": "boolean"}
+# The store's claim columns without its run id: staged and cast as the store does.
+_COLUMNS = tuple(c for c in CLAIM_TABLE if c[0] in CLAIM_COLUMNS)
 
 
 def _connect() -> duckdb.DuckDBPyConnection:
@@ -30,11 +28,8 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
 def claims_to_parquet_bytes(claims: Sequence[Claim]) -> bytes:
     """One partition: the claims, in order, as the bytes of a Parquet file."""
-    rows = [c.model_dump() for c in claims]
-    frame = pd.DataFrame({name: pd.array([r[name] for r in rows],  # type: ignore[call-overload]
-                                         dtype=_STAGE[_TYPES[name]])
-                          for name in CLAIM_COLUMNS}, index=pd.RangeIndex(len(rows)))
-    select = ", ".join(f"CAST(s.{n} AS {_TYPES[n]}) AS {n}" for n in CLAIM_COLUMNS)
+    frame = _staging_frame(_COLUMNS, [c.model_dump() for c in claims])
+    select = _select_cast(_COLUMNS)
     fd, tmp = tempfile.mkstemp(suffix=".parquet")
     os.close(fd)
     con = _connect()

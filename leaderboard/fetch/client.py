@@ -95,16 +95,25 @@ class RetryPolicy:
 def policy_from_env(retries: int = RetryPolicy.retries) -> RetryPolicy:
     """The default policy with ``retries``, and the base backoff from
     ``$LEADERBOARD_FETCH_BACKOFF`` when set (tests set it to a few milliseconds)."""
-    raw = os.environ.get(BACKOFF_ENV)
-    if raw is None or not raw.strip():
+    backoff = seconds_from_env(BACKOFF_ENV)
+    if backoff is None:
         return RetryPolicy(retries=retries)
-    try:
-        backoff = float(raw)
-    except ValueError:
-        raise ValueError(f"${BACKOFF_ENV} must be a number of seconds, not {raw!r}") from None
-    if backoff < 0:
-        raise ValueError(f"${BACKOFF_ENV} must not be negative")
     return RetryPolicy(retries=retries, backoff=backoff)
+
+
+def seconds_from_env(name: str) -> float | None:
+    """A non-negative number of seconds from environment variable ``name``; None when
+    unset or blank. A bad value is an error naming the variable."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"${name} must be a number of seconds, not {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"${name} must not be negative")
+    return value
 
 
 def user_agent() -> str:

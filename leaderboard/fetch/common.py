@@ -3,13 +3,12 @@ of cached pages to the store."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from leaderboard.fetch.cache import Cache, CacheError, Group, Manifest, Page
-from leaderboard.fetch.client import HttpClient
+from leaderboard.fetch.client import HttpClient, seconds_from_env
 
 #: Environment variable: minimum seconds between two requests to one API (overrides
 #: each source's default; for mirrors and tests).
@@ -23,16 +22,8 @@ def utc_today() -> date:
 
 def interval_from_env(default: float) -> float:
     """``$LEADERBOARD_FETCH_INTERVAL`` when set, else ``default``."""
-    raw = os.environ.get(INTERVAL_ENV, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"${INTERVAL_ENV} must be a number of seconds, not {raw!r}") from None
-    if value < 0:
-        raise ValueError(f"${INTERVAL_ENV} must not be negative")
-    return value
+    value = seconds_from_env(INTERVAL_ENV)
+    return default if value is None else value
 
 
 def endpoint_url(base_url: str, endpoint: str) -> str:
