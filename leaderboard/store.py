@@ -36,6 +36,7 @@ from typing import Any, Literal
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from leaderboard.models import CLAIM_COLUMNS, Claim, Paper, SourcedPaper
 
@@ -286,23 +287,37 @@ def _select_cast(columns: Columns, alias: str = "s") -> str:
     return ", ".join(parts)
 
 
-_PANDAS_DTYPE = {"VARCHAR": "string", "VARCHAR[]": "string", "DATE": "string",
-                 "TIMESTAMP": "string", "INTEGER": "Int64", "BIGINT": "Int64",
-                 "DOUBLE": "Float64", "BOOLEAN": "boolean"}
+def _arrow_column(sqltype: str, values: Sequence[Any]) -> pa.Array:
+    """One staging column, typed by the schema, not inferred from the values, so a
+    column that happens to be all-null (or all-empty lists) still stages correctly.
+    Lists and dates are staged as text (JSON, ISO) and cast by :func:`_select_cast`."""
+    if sqltype == "VARCHAR[]":
+        return pa.array([json.dumps(list(v or ()), ensure_ascii=False) for v in values],
+                        pa.string())
+    if sqltype in ("DATE", "TIMESTAMP"):
+        return pa.array([v.isoformat() if v is not None else None for v in values],
+                        pa.string())
+    # from_pandas: a NaN stages as NULL, as it did when staging went through pandas
+    return pa.array(values, _ARROW_TYPE[sqltype], from_pandas=True)
 
 
-def _staging_frame(columns: Columns, rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """A frame whose dtypes are fixed by the schema, not inferred from the values, so a
-    column that happens to be all-null (or all-empty lists) still stages correctly."""
-    data: dict[str, Any] = {}
-    for name, sqltype, _ in columns:
-        values = [row.get(name) for row in rows]
-        if sqltype == "VARCHAR[]":
-            values = [json.dumps(list(v or ()), ensure_ascii=False) for v in values]
-        elif sqltype in ("DATE", "TIMESTAMP"):
-            values = [v.isoformat() if v is not None else None for v in values]
-        data[name] = pd.array(values, dtype=_PANDAS_DTYPE[sqltype])  # type: ignore[call-overload]
-    return pd.DataFrame(data)
+_ARROW_TYPE = {"VARCHAR": pa.string(), "INTEGER": pa.int64(), "BIGINT": pa.int64(),
+               "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_()}
+
+
+def _columns_table(columns: Columns, values: Mapping[str, Sequence[Any]]) -> pa.Table:
+    """A staging table from one list of values per column (missing columns: NULL).
+    Arrow, not pandas: DuckDB reads it without a copy, and building it column by column
+    costs a fraction of a typed pandas frame (this is on every ingest batch's path)."""
+    n = len(next(iter(values.values()))) if values else 0
+    return pa.table({name: _arrow_column(sqltype, values.get(name, (None,) * n))
+                     for name, sqltype, _ in columns})
+
+
+def _staging_table(columns: Columns, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    """A staging table from rows (mappings by column name; missing keys are NULL)."""
+    return _columns_table(columns, {name: [row.get(name) for row in rows]
+                                    for name, _, _ in columns})
 
 
 _FRAME_DTYPE = {"VARCHAR": "str", "INTEGER": "Int64", "BIGINT": "Int64", "DOUBLE": "float64",
@@ -479,8 +494,8 @@ class Store:
         return tuple(rows[0]) if rows else None
 
     @contextmanager
-    def _staged(self, name: str, frame: pd.DataFrame) -> Iterator[str]:
-        """Expose a frame to SQL under a fixed view name for the duration of a block."""
+    def _staged(self, name: str, frame: pa.Table | pd.DataFrame) -> Iterator[str]:
+        """Expose a table to SQL under a fixed view name for the duration of a block."""
         self._con.register(name, frame)
         try:
             yield name
@@ -663,8 +678,8 @@ class Store:
     def _stored_paper_ids(self, ids: list[str]) -> set[str]:
         if not ids:
             return set()
-        frame = pd.DataFrame({"paper_id": pd.array(ids, dtype="string")})
-        with self._staged("_stage_ids", frame) as view:
+        table = pa.table({"paper_id": pa.array(ids, pa.string())})
+        with self._staged("_stage_ids", table) as view:
             rows = self._con.execute(
                 f"SELECT p.paper_id FROM papers p JOIN {view} s ON p.paper_id = s.paper_id"
             ).fetchall()
@@ -673,7 +688,7 @@ class Store:
     def _insert_papers(self, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
-        with self._staged("_stage_papers", _staging_frame(PAPER_TABLE, rows)) as view:
+        with self._staged("_stage_papers", _staging_table(PAPER_TABLE, rows)) as view:
             self._con.execute(
                 f"INSERT INTO papers SELECT {_select_cast(PAPER_TABLE)} FROM {view} s")
 
@@ -681,7 +696,7 @@ class Store:
         """Fill metadata a stored paper lacks from a new sighting (first non-null wins)."""
         if not rows:
             return
-        frame = _staging_frame(PAPER_TABLE, rows)
+        frame = _staging_table(PAPER_TABLE, rows)
         with self._staged("_stage_merge", frame) as view:
             sets = []
             for name, sqltype, _ in PAPER_TABLE:
@@ -703,25 +718,32 @@ class Store:
             return
         row = self._first("SELECT coalesce(max(sighting_no), 0) FROM sightings")
         start = int(row[0]) if row else 0
-        rows = []
-        for n, item in enumerate(papers, start=start + 1):
-            s = item.sighting
-            rows.append({
-                "sighting_no": n, "paper_id": s.paper_id, "source": s.source,
-                "source_sha256": sha256, "source_format": s.source_format,
-                "paper_index": s.paper_index, "abstract_start": s.abstract_start,
-                "abstract_end": s.abstract_end,
-                "offset_map": json.dumps([list(p) for p in s.offset_map]), "run_id": run_id,
-            })
-        with self._staged("_stage_sightings", _staging_frame(SIGHTING_TABLE, rows)) as view:
+        seen = [item.sighting for item in papers]
+        n = len(seen)
+        table = _columns_table(SIGHTING_TABLE, {
+            "sighting_no": list(range(start + 1, start + 1 + n)),
+            "paper_id": [s.paper_id for s in seen],
+            "source": [s.source for s in seen],
+            "source_sha256": [sha256] * n,
+            "source_format": [s.source_format for s in seen],
+            "paper_index": [s.paper_index for s in seen],
+            "abstract_start": [s.abstract_start for s in seen],
+            "abstract_end": [s.abstract_end for s in seen],
+            "offset_map": [json.dumps([list(p) for p in s.offset_map]) for s in seen],
+            "run_id": [run_id] * n,
+        })
+        with self._staged("_stage_sightings", table) as view:
             self._con.execute(
                 f"INSERT INTO sightings SELECT {_select_cast(SIGHTING_TABLE)} FROM {view} s")
 
     def _insert_claims(self, claims: list[Claim], run_id: str) -> None:
         if not claims:
             return
-        rows = [{**c.model_dump(), "run_id": run_id} for c in claims]
-        with self._staged("_stage_claims", _staging_frame(CLAIM_TABLE, rows)) as view:
+        # columns straight from the (flat, frozen) models: no per-claim dict
+        values: dict[str, Sequence[Any]] = {
+            name: [getattr(c, name) for c in claims] for name in CLAIM_COLUMNS}
+        values["run_id"] = [run_id] * len(claims)
+        with self._staged("_stage_claims", _columns_table(CLAIM_TABLE, values)) as view:
             self._con.execute(
                 f"INSERT INTO claims SELECT {_select_cast(CLAIM_TABLE)} FROM {view} s")
 
@@ -815,7 +837,7 @@ class Store:
         with self._transaction("store audit findings"):
             self._con.execute("DELETE FROM findings")
             if rows:
-                frame = _staging_frame(FINDING_TABLE, rows)
+                frame = _staging_table(FINDING_TABLE, rows)
                 with self._staged("staged_findings", frame) as view:
                     self._con.execute(f"INSERT INTO findings SELECT "
                                       f"{_select_cast(FINDING_TABLE)} FROM {view} s")

@@ -217,6 +217,22 @@ def test_json_string_mapper(raw: str) -> None:
     assert mapped.text == json.loads(text)["abstract"]
     span = strip_mapped(mapped)
     assert span is not None and span.text == mapped.text.strip()
+    # the reader's path: json.loads decodes, the scanner only works out the offsets
+    given = map_json_string(raw, base, json.loads(text)["abstract"])
+    assert (given.text, given.points, given.produced, given.length) == (
+        mapped.text, mapped.points, mapped.produced, mapped.length)
+    for i, char in enumerate(mapped.text):  # every character maps to its own source
+        at = mapped.source_at(i)
+        assert text[at] == char or text[at] == "\\"
+
+
+@pytest.mark.parametrize(("raw", "decoded"), [
+    ("plain", "plane"),
+    (r"one \n two", "one two"),  # an escape is one character: 8 decoded, 7 given
+])
+def test_json_string_mapper_refuses_text_of_another_length(raw: str, decoded: str) -> None:
+    with pytest.raises(ValueError):
+        map_json_string(raw, 0, decoded)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ from email.utils import parsedate_to_datetime
 from leaderboard.models import Paper, Sighting, SourcedPaper, SourceFormat
 
 _EOL = re.compile(r"\r\n|\r|\n")
-_WS = re.compile(r"\s+")
 _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b)\s*")
 _ARXIV_ID = re.compile(
     r"(?:arXiv:)?(?P<id>\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?$",
@@ -68,7 +67,8 @@ def collapse(text: str | None) -> str | None:
     """Internal whitespace (line breaks included) collapsed to one space; None if empty."""
     if text is None:
         return None
-    out = _WS.sub(" ", text).strip()
+    # str.split() and re's \s agree on what whitespace is (both use str.isspace)
+    out = " ".join(text.split())
     return out or None
 
 

@@ -185,10 +185,12 @@ def read_json_lines(lines: Iterable[str], source: str) -> Iterator[SourcedPaper]
         if located is None:
             continue
         obj, token_start, token_end = located
-        mapped = map_json_string(body[token_start + 1 : token_end - 1],
-                                 line_start + token_start + 1)
-        if mapped.text != obj["abstract"]:  # pragma: no cover - a scanner bug
-            raise SourceError(source, f"line {number}: abstract offsets could not be mapped")
+        try:  # json.loads decoded the text; the scanner works out where it came from
+            mapped = map_json_string(body[token_start + 1 : token_end - 1],
+                                     line_start + token_start + 1, obj["abstract"])
+        except ValueError as exc:  # pragma: no cover - a scanner bug
+            raise SourceError(source, f"line {number}: abstract offsets could not be "
+                              f"mapped ({exc})") from exc
         span = strip_mapped(mapped)
         if span is None:
             continue

@@ -117,50 +117,61 @@ def strip_mapped(mapped: MappedText) -> MappedSpan | None:
     points = [(0, start)]
     lo = bisect_right(mapped.points, lead, key=_first)
     hi = bisect_right(mapped.points, trail - 1, key=_first)
-    points.extend((a - lead, s) for a, s in mapped.points[lo:hi])
+    points.extend([(a - lead, s) for a, s in mapped.points[lo:hi]])
     if len(points) == 1 and not any(lead <= i < trail for i in mapped.produced):
         return MappedSpan(text, start, end, ())
     return MappedSpan(text, start, end, tuple(points))
 
 
-def map_json_string(raw: str, source: int) -> MappedText:
+def map_json_string(raw: str, source: int, decoded: str | None = None) -> MappedText:
     """Decode the inside of a JSON string token (without its quotes) that starts at
     offset ``source`` of the file text. The token must be valid JSON (it is decoded
-    as ``json`` does, lone surrogate escapes included)."""
+    as ``json`` does, lone surrogate escapes included).
+
+    ``decoded`` is the token's text as the caller's JSON parser already decoded it:
+    then only the offsets are worked out here, and the decoded length must agree with
+    them (``ValueError`` otherwise). Each escape gives one character (a surrogate pair
+    too), so the offsets need no decoding at all."""
     out = MappedText()
     if "\\" not in raw:
+        if decoded is not None and decoded != raw:
+            raise ValueError("a JSON string without escapes decoded to other text")
         out.verbatim(raw, source)
         return out
-    # Inlined for speed (an abstract has an escape every line): every escape is at
-    # least two characters, so each verbatim run and each escape starts a segment.
-    parts, points, produced = out.parts, out.points, out.produced
+    # Every escape is at least two characters, so each verbatim run and each escape
+    # starts a segment; an abstract has an escape on every line, so this loop is lean.
+    points, produced = out.points, out.produced
     length = pos = 0
     for m in _JSON_ESCAPE.finditer(raw):
-        start = m.start()
+        start, end = m.span()
         if start > pos:
             points.append((length, source + pos))
-            parts.append(raw[pos:start])
             length += start - pos
-        kind = m.lastgroup
-        if kind == "c":
-            char = _JSON_SIMPLE[m.group("c")]
-        elif kind == "u":
-            char = chr(int(m.group("u"), 16))
-        else:
-            hi = int(m.group("hi"), 16) - 0xD800
-            lo = int(m.group("lo"), 16) - 0xDC00
-            char = chr(0x10000 + (hi << 10) + lo)
-        pos = m.end()
         points.append((length, source + start))
-        produced[length] = source + pos
-        parts.append(char)
+        produced[length] = source + end
         length += 1
+        pos = end
     if pos < len(raw):
         points.append((length, source + pos))
-        parts.append(raw[pos:])
         length += len(raw) - pos
+    text = _JSON_ESCAPE.sub(_json_char, raw) if decoded is None else decoded
+    if len(text) != length:
+        raise ValueError(f"a JSON string of {length} characters decoded to {len(text)}")
+    out.parts.append(text)
     out.length = length
     return out
+
+
+def _json_char(m: re.Match[str]) -> str:
+    """The character one JSON escape stands for."""
+    kind = m.lastgroup
+    if kind == "c":
+        return _JSON_SIMPLE[m.group("c")]
+    if kind == "u":
+        return chr(int(m.group("u"), 16))
+    hi = int(m.group("hi"), 16) - 0xD800
+    lo = int(m.group("lo"), 16) - 0xDC00
+    return chr(0x10000 + (hi << 10) + lo)
 
 
 def _xml_verbatim(out: MappedText, chunk: str, source: int) -> None:
