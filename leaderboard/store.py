@@ -314,6 +314,12 @@ def _columns_table(columns: Columns, values: Mapping[str, Sequence[Any]]) -> pa.
                      for name, sqltype, _ in columns})
 
 
+def _claim_columns(claims: Sequence[Claim]) -> dict[str, list[Any]]:
+    """The claims' values, one list per claim field, read straight from the (flat,
+    frozen) models: no per-claim dict as ``model_dump`` would build."""
+    return {name: [getattr(c, name) for c in claims] for name in CLAIM_COLUMNS}
+
+
 def _staging_table(columns: Columns, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     """A staging table from rows (mappings by column name; missing keys are NULL)."""
     return _columns_table(columns, {name: [row.get(name) for row in rows]
@@ -494,9 +500,9 @@ class Store:
         return tuple(rows[0]) if rows else None
 
     @contextmanager
-    def _staged(self, name: str, frame: pa.Table | pd.DataFrame) -> Iterator[str]:
+    def _staged(self, name: str, table: pa.Table) -> Iterator[str]:
         """Expose a table to SQL under a fixed view name for the duration of a block."""
-        self._con.register(name, frame)
+        self._con.register(name, table)
         try:
             yield name
         finally:
@@ -739,9 +745,7 @@ class Store:
     def _insert_claims(self, claims: list[Claim], run_id: str) -> None:
         if not claims:
             return
-        # columns straight from the (flat, frozen) models: no per-claim dict
-        values: dict[str, Sequence[Any]] = {
-            name: [getattr(c, name) for c in claims] for name in CLAIM_COLUMNS}
+        values = _claim_columns(claims)
         values["run_id"] = [run_id] * len(claims)
         with self._staged("_stage_claims", _columns_table(CLAIM_TABLE, values)) as view:
             self._con.execute(

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from leaderboard.models import CLAIM_COLUMNS, Claim
-from leaderboard.store import CLAIM_TABLE, _columns_table, _select_cast
+from leaderboard.store import CLAIM_TABLE, _claim_columns, _columns_table, _select_cast
 
 # The store's claim columns without its run id: staged and cast as the store does.
 _COLUMNS = tuple(c for c in CLAIM_TABLE if c[0] in CLAIM_COLUMNS)
@@ -28,8 +28,7 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
 def claims_to_parquet_bytes(claims: Sequence[Claim]) -> bytes:
     """One partition: the claims, in order, as the bytes of a Parquet file."""
-    frame = _columns_table(_COLUMNS, {name: [getattr(c, name) for c in claims]
-                                      for name in CLAIM_COLUMNS})
+    frame = _columns_table(_COLUMNS, _claim_columns(claims))
     select = _select_cast(_COLUMNS)
     fd, tmp = tempfile.mkstemp(suffix=".parquet")
     os.close(fd)
