@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import string
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from conftest import SAMPLES
@@ -23,8 +23,10 @@ import leaderboard.extract.claims as claims
 from leaderboard.extract.entities import _INTRO_RE, _INTRO_STEMS, NAME_RE, find_names, is_name_like
 from leaderboard.extract.lexicon import _letter_class
 from leaderboard.extract.numbers import _WORD_RE, _WORD_RE_STARTS, find_numbers
-from leaderboard.extract.text import Gated, finditer_at, folded, positions_of, split_sentences
-from leaderboard.registry.lookup import _caseless
+from leaderboard.extract.text import Gated, finditer_at, positions_of, split_sentences
+from leaderboard.folding import folded
+from leaderboard.registry import default_benchmark_index, default_model_index
+from leaderboard.registry.lookup import _LEFT, _RIGHT, _atoms, _compile, _emit
 from leaderboard.sources import iter_input_paths, read_source
 from leaderboard.units import magnitude_name, scale, unit_registry
 
@@ -63,13 +65,46 @@ def test_case_folding_is_char_for_char_and_keeps_every_caseless_ascii_match() ->
     assert len(folded(ALL_CHARS)) == len(ALL_CHARS)
 
 
-@pytest.mark.parametrize("spell", [_letter_class, _caseless])
-def test_letter_classes_match_what_ignorecase_matches(spell: Callable[[str], str]) -> None:
+def test_letter_classes_match_what_ignorecase_matches() -> None:
+    spell = _letter_class
     candidates = set(re.findall(r"[a-z0-9]", ALL_CHARS, re.IGNORECASE))
     for letter in string.ascii_lowercase + string.digits:
         want = {c for c in candidates if re.fullmatch(letter, c, re.IGNORECASE)}
         got = {c for c in candidates if re.fullmatch(spell(letter), c)}
         assert got == want, letter
+
+
+def _registry_names() -> Iterator[tuple[list[str], bool]]:
+    benchmarks = default_benchmark_index().registry.benchmarks
+    for sensitive in (False, True):
+        yield [n for b in benchmarks if b.case_sensitive == sensitive for n in b.names], sensitive
+    yield [n for m in default_model_index().registry.models for n in m.names], False
+
+
+@pytest.mark.parametrize(("names", "sensitive"), list(_registry_names()))
+def test_registry_scans_find_what_the_plain_trie_regex_finds(
+    names: list[str], sensitive: bool
+) -> None:
+    """The registry scans take two shortcuts: names that ignore case are matched as
+    plain lower-case letters in ``folded(text)``, and names kept in their case put the
+    left-boundary test after their first letter. Both must find exactly what the trie
+    written plainly finds (IGNORECASE for the first) in the text as written."""
+    trie: dict[str, dict] = {}
+    for name in names:
+        node = trie
+        for atom in _atoms(name, not sensitive):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+    plain = re.compile(_LEFT + "(?:" + _emit(trie) + ")" + _RIGHT, 0 if sensitive else re.I)
+    fast = _compile(names, fold=not sensitive)
+    assert fast is not None
+    assert fast.pattern != plain.pattern
+    texts = [*TEXTS, " ".join(names), " ".join(n.upper() for n in names),
+             "-".join(names), "x".join(names), "\u0130MAGENET \u0131magenet \u212aBench"]
+    for text in texts:
+        probe = text if sensitive else folded(text)
+        assert [m.span() for m in fast.finditer(probe)] == [
+            m.span() for m in plain.finditer(text)], text
 
 
 def _gates() -> Iterator[tuple[str, Gated]]:

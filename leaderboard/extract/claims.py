@@ -26,7 +26,8 @@ from leaderboard.extract.entities import (
 from leaderboard.extract.lexicon import Lexicon, default_lexicon
 from leaderboard.extract.numbers import NumberMention, find_numbers
 from leaderboard.extract.sizes import SizeMention, find_active, find_sizes, size_from_name
-from leaderboard.extract.text import Gated, Sentence, folded, lacks_all, split_sentences
+from leaderboard.extract.text import Gated, Sentence, lacks_all, split_sentences
+from leaderboard.folding import folded
 
 
 @dataclass(slots=True)

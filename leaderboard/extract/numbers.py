@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from leaderboard.extract.text import finditer_at, folded, lacks_all, positions_of
+from leaderboard.extract.text import finditer_at, lacks_all, positions_of
+from leaderboard.folding import folded
 from leaderboard.units import magnitude_name
 
 _NUMERAL = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from leaderboard.extract.text import folded
+from leaderboard.folding import folded
 from leaderboard.units import parameters
 
 _NUM = r"\d+(?:\.\d+)?"

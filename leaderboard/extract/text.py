@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from leaderboard.folding import folded
+
 _ABBREVIATIONS = frozenset(
     [
         "e.g",
@@ -98,21 +100,6 @@ def _trimmed(text: str, start: int, end: int) -> Sentence:
     stripped = piece.strip()
     start += len(piece) - len(piece.lstrip())
     return Sentence(start, start + len(stripped), stripped)
-
-
-# The only characters outside ASCII that ``re.IGNORECASE`` matches to an ASCII letter
-# (checked over every code point in tests/test_extract_speed.py).
-_CASE_TWINS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
-
-
-def folded(text: str) -> str:
-    """``text`` in lower case, for cheap "can this pattern match at all?" tests.
-
-    Wherever a case-insensitive pattern matches an ASCII word (``times``, ``activ``),
-    that word is a substring of ``folded(text)``. So ``word not in folded(text)`` proves
-    a slow case-insensitive scan would find nothing, and the scan can be skipped.
-    """
-    return text.lower() if text.isascii() else text.translate(_CASE_TWINS).lower()
 
 
 class Gated:
