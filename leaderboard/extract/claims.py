@@ -679,27 +679,36 @@ def _metric(m: NumberMention, kind: str, before: str, after: str, lex: Lexicon) 
     unit_metric = _UNIT_METRICS.get(m.unit or "")
     if unit_metric:
         return unit_metric
+    # After the number the nearest word wins: the first match of a scan is its
+    # leftmost, so one search does (matches of one scan never overlap). Before it, the
+    # last match is the nearest (ends grow from match to match).
     a = after[:50]
-    dims = [(x.start(), lex.dimension_of(x)) for x in lex.dimension_re.finditer(a)]
-    if kind == "ratio" and dims:
-        return min(dims)[1]
-    mets = [(x.start(), lex.metric_of(x)) for x in lex.metric_re.finditer(a)]
-    if mets and (not dims or min(mets)[0] <= min(dims)[0]):
-        return min(mets)[1]
-    if dims and kind != "score":
-        return min(dims)[1]
+    dim = lex.dimension_re.search(a)
+    if kind == "ratio" and dim:
+        return lex.dimension_of(dim)
+    met = lex.metric_re.search(a)
+    if met and (not dim or met.start() <= dim.start()):
+        return lex.metric_of(met)
+    if dim and kind != "score":
+        return lex.dimension_of(dim)
     b = before if kind != "ratio" else before[-80:]
-    mets_b = [(x.end(), lex.metric_of(x)) for x in lex.metric_re.finditer(b)]
+    met_b = _last(lex.metric_re, b)
     if kind == "score":  # a score's metric is a metric word, never a dimension
-        return max(mets_b)[1] if mets_b else None
-    dims_b = [(x.end(), lex.dimension_of(x)) for x in lex.dimension_re.finditer(b)]
-    if kind != "score" and dims_b and (not mets_b or max(dims_b)[0] > max(mets_b)[0]):
-        return max(dims_b)[1]
-    if mets_b:
-        return max(mets_b)[1]
-    if dims_b and kind != "score":
-        return max(dims_b)[1]
+        return lex.metric_of(met_b) if met_b else None
+    dim_b = _last(lex.dimension_re, b)
+    if dim_b and (not met_b or dim_b.end() > met_b.end()):
+        return lex.dimension_of(dim_b)
+    if met_b:
+        return lex.metric_of(met_b)
     return None
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of ``pattern.finditer(text)``, else None."""
+    last = None
+    for last in pattern.finditer(text):  # noqa: B007 (only the last one is wanted)
+        pass
+    return last
 
 
 def _direction(kind: str, before: str, after: str, lex: Lexicon) -> str | None:
@@ -712,10 +721,10 @@ def _direction(kind: str, before: str, after: str, lex: Lexicon) -> str | None:
             return "increase" if inc.start() < dec.start() else "decrease"
         return "increase" if inc else "decrease"
     b = before[-80:]
-    inc_b = [x.end() for x in lex.increase_re.finditer(b)]
-    dec_b = [x.end() for x in lex.decrease_re.finditer(b)]
+    inc_b, dec_b = _last(lex.increase_re, b), _last(lex.decrease_re, b)
     if inc_b or dec_b:
-        return "increase" if max(inc_b, default=-1) > max(dec_b, default=-1) else "decrease"
+        return "increase" if (inc_b.end() if inc_b else -1) > (dec_b.end() if dec_b else -1) \
+            else "decrease"
     return "increase" if kind == "delta" else None
 
 
