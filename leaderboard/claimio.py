@@ -12,13 +12,13 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Literal
 
 from leaderboard.export import clean_float, csv_cell
-from leaderboard.models import CLAIM_COLUMNS, Claim
+from leaderboard.models import CLAIM_COLUMNS, Claim, ClaimRow, claim_row, claim_rows
 
 ClaimFormat = Literal["jsonl", "csv"]
 
@@ -93,19 +93,22 @@ class ClaimWriter:
         self._mark = None
 
     def write(self, claim: Claim) -> None:
+        self.write_row(claim_row(claim))
+
+    def write_row(self, values: ClaimRow) -> None:
+        """One claim given as its values in ``CLAIM_COLUMNS`` order."""
         assert self._fh is not None
-        row = claim.model_dump()
         if self._csv is not None:
-            self._csv.writerow([csv_cell(row[c]) for c in CLAIM_COLUMNS])
+            self._csv.writerow([csv_cell(v) for v in values])
         else:
             record = {c: clean_float(v) if isinstance(v, float) else v
-                      for c in CLAIM_COLUMNS for v in (row[c],)}
+                      for c, v in zip(CLAIM_COLUMNS, values, strict=True)}
             self._fh.write(json.dumps(record, ensure_ascii=False))
             self._fh.write("\n")
 
-    def write_all(self, claims: Iterable[Claim]) -> None:
-        for claim in claims:
-            self.write(claim)
+    def write_all(self, claims: Sequence[Claim]) -> None:
+        for values in claim_rows(claims):
+            self.write_row(values)
 
     def __exit__(
         self,

@@ -26,7 +26,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, replace
 from datetime import UTC, datetime
@@ -38,7 +38,14 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from leaderboard.models import CLAIM_COLUMNS, Claim, Paper, SourcedPaper
+from leaderboard.models import (
+    CLAIM_COLUMNS,
+    Claim,
+    ClaimRow,
+    Paper,
+    SourcedPaper,
+    claim_rows,
+)
 
 #: Bumped whenever a table changes shape. An older store is migrated when opened for
 #: writing (``_MIGRATIONS``); a newer one, or an older one opened read-only, is refused.
@@ -316,8 +323,21 @@ def _columns_table(columns: Columns, values: Mapping[str, Sequence[Any]]) -> pa.
 
 def _claim_columns(claims: Sequence[Claim]) -> dict[str, list[Any]]:
     """The claims' values, one list per claim field, read straight from the (flat,
-    frozen) models: no per-claim dict as ``model_dump`` would build."""
-    return {name: [getattr(c, name) for c in claims] for name in CLAIM_COLUMNS}
+    frozen) models or the rows a worker sent: no per-claim dict as ``model_dump``
+    would build."""
+    return _row_columns(claim_rows(claims))
+
+
+def _row_columns(rows: Iterable[ClaimRow]) -> dict[str, list[Any]]:
+    columns: dict[str, list[Any]] = {name: [] for name in CLAIM_COLUMNS}
+    for name, values in zip(CLAIM_COLUMNS, zip(*rows, strict=True), strict=False):
+        columns[name] = list(values)
+    return columns
+
+
+# where a claim row holds the fields the store checks
+_CLAIM_ID, _PAPER_ID, _PAPER_INDEX = (CLAIM_COLUMNS.index(name)
+                                      for name in ("claim_id", "paper_id", "paper_index"))
 
 
 def _staging_table(columns: Columns, rows: Sequence[Mapping[str, Any]]) -> pa.Table:
@@ -656,21 +676,22 @@ class Store:
 
         # Two *different* claims under one id are kept both: the key constraint then
         # refuses the batch midway (after its papers) and the whole batch is rolled back.
-        kept: list[Claim] = []
-        seen: dict[str, Claim] = {}
+        # (read as rows: a worker's claims arrive as rows, and rows compare as claims do)
+        kept: list[ClaimRow] = []
+        seen: dict[str, ClaimRow] = {}
         skipped = 0
-        for claim in claims:
-            pid = claim.paper_id
-            if (pid, claim.paper_index) not in sighted:
-                raise StoreError(f"claim {claim.claim_id} is of paper {pid} at position "
-                                 f"{claim.paper_index}, which this file does not hold")
-            if pid in stored_before or claim.paper_index != first_index[pid]:
+        for row in claim_rows(claims):
+            claim_id, pid, index = row[_CLAIM_ID], row[_PAPER_ID], row[_PAPER_INDEX]
+            if (pid, index) not in sighted:
+                raise StoreError(f"claim {claim_id} is of paper {pid} at position "
+                                 f"{index}, which this file does not hold")
+            if pid in stored_before or index != first_index[pid]:
                 skipped += 1
-            elif seen.get(claim.claim_id) == claim:
+            elif seen.get(claim_id) == row:
                 skipped += 1  # the very same claim twice: keep one
             else:
-                seen.setdefault(claim.claim_id, claim)
-                kept.append(claim)
+                seen.setdefault(claim_id, row)
+                kept.append(row)
 
         self._insert_papers([merged[pid] for pid in new_ids])
         self._merge_papers([merged[pid] for pid in merged if pid in stored_before])
@@ -742,11 +763,11 @@ class Store:
             self._con.execute(
                 f"INSERT INTO sightings SELECT {_select_cast(SIGHTING_TABLE)} FROM {view} s")
 
-    def _insert_claims(self, claims: list[Claim], run_id: str) -> None:
-        if not claims:
+    def _insert_claims(self, rows: list[ClaimRow], run_id: str) -> None:
+        if not rows:
             return
-        values = _claim_columns(claims)
-        values["run_id"] = [run_id] * len(claims)
+        values = _row_columns(rows)
+        values["run_id"] = [run_id] * len(rows)
         with self._staged("_stage_claims", _columns_table(CLAIM_TABLE, values)) as view:
             self._con.execute(
                 f"INSERT INTO claims SELECT {_select_cast(CLAIM_TABLE)} FROM {view} s")

@@ -28,13 +28,13 @@ import time
 import traceback
 import warnings
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from leaderboard.extract import DEFAULT_LIMITS, Limits, claims_with_report
-from leaderboard.models import Claim, SourcedPaper
+from leaderboard.extract import DEFAULT_LIMITS, Limits, PaperText, claims_with_report
+from leaderboard.models import Claim, ClaimRows, SourcedPaper
 from leaderboard.pipeline import file_sha256, paper_set_sha256
 from leaderboard.sources import SourceError, SourceWarning, iter_input_paths, read_source
 
@@ -72,7 +72,7 @@ class Batch:
     job: FileJob
     papers: list[SourcedPaper]
     last: bool = False  # no paper of the file follows (the file was read to its end)
-    claims: list[Claim] = field(default_factory=list)
+    claims: Sequence[Claim] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     traceback: str | None = None
@@ -97,15 +97,17 @@ Planner = Callable[[FileJob], int | None]
 class ExtractedBatch:
     """What a worker sends back for one batch (claims in paper order)."""
 
-    claims: list[Claim]
+    claims: Sequence[Claim]  # ClaimRows: pickled as plain tuples
     notes: list[str]
     error: str | None = None
     traceback: str | None = None
 
 
-def extract_batch(papers: list[SourcedPaper], limits: Limits = DEFAULT_LIMITS) -> ExtractedBatch:
+def extract_batch(papers: Sequence[SourcedPaper | PaperText],
+                  limits: Limits = DEFAULT_LIMITS) -> ExtractedBatch:
     """The claims of a batch of papers: the pure per-paper function, over a batch.
-    An unexpected error is returned, not raised, so the consumer can name the file."""
+    An unexpected error is returned, not raised, so the consumer can name the file.
+    (Worker processes are sent the papers as :class:`PaperText`: cheap to pickle.)"""
     claims: list[Claim] = []
     notes: list[str] = []
     try:
@@ -116,7 +118,7 @@ def extract_batch(papers: list[SourcedPaper], limits: Limits = DEFAULT_LIMITS) -
     except Exception as exc:
         return ExtractedBatch([], [], f"unexpected {type(exc).__name__} while extracting: "
                               f"{exc}", traceback.format_exc())
-    return ExtractedBatch(claims, notes)
+    return ExtractedBatch(ClaimRows.of(claims), notes)
 
 
 def _start_all(job: FileJob) -> int | None:
@@ -278,7 +280,8 @@ class LocalMapper:
             if isinstance(item, Batch):
                 seen += len(item.papers)
                 if self.jobs > 1 and seen > self.pool_after:
-                    future = self._executor().submit(extract_batch, item.papers, self.limits)
+                    texts = [PaperText.of(paper) for paper in item.papers]
+                    future = self._executor().submit(extract_batch, texts, self.limits)
                     pending.append((item, future))
                 else:
                     yield from _drain(pending)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from leaderboard.extract.benchmarks import RegistryBenchmarkFinder
 from leaderboard.extract.claims import DraftClaim, extract_drafts, with_notes
-from leaderboard.models import Claim, SourcedPaper, make_claim_id
+from leaderboard.models import Claim, SourcedPaper, make_claim_id, source_offsets
 from leaderboard.registry import default_benchmark_index, default_model_index
 
 EXTRACTOR_VERSION = "0.1.0"
@@ -53,38 +54,64 @@ def extract_claims(abstract: str, title: str | None = None) -> list[DraftClaim]:
     return extract_drafts(abstract, title, _default_finder())
 
 
-def claims_for(item: SourcedPaper, limits: Limits = DEFAULT_LIMITS) -> list[Claim]:
+def claims_for(item: SourcedPaper | PaperText, limits: Limits = DEFAULT_LIMITS) -> list[Claim]:
     """Claims of one sourced paper, with offsets mapped into its source text."""
     return claims_with_report(item, limits)[0]
 
 
-def claims_with_report(item: SourcedPaper,
+class PaperText(NamedTuple):
+    """What extraction reads of a sourced paper: the text and where it lies.
+
+    Why: worker processes get their batches pickled. A plain tuple of strings and ints
+    pickles and unpickles several times faster than the validated models of a
+    :class:`~leaderboard.models.SourcedPaper`, whose other fields extraction never reads.
+    """
+
+    paper_id: str
+    title: str | None
+    abstract: str
+    source: str
+    paper_index: int
+    abstract_start: int
+    offset_map: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def of(cls, item: SourcedPaper) -> PaperText:
+        paper, sighting = item.paper, item.sighting
+        return cls(paper.paper_id, paper.title, paper.abstract, sighting.source,
+                   sighting.paper_index, sighting.abstract_start, sighting.offset_map)
+
+
+def claims_with_report(item: SourcedPaper | PaperText,
                        limits: Limits = DEFAULT_LIMITS) -> tuple[list[Claim], list[str]]:
     """Claims of one sourced paper and what the limits cut from it (one line each)."""
-    paper, sighting = item.paper, item.sighting
+    paper = item if isinstance(item, PaperText) else PaperText.of(item)
     notes: list[str] = []
     text = paper.abstract
     if len(text) > limits.max_abstract_chars:
-        notes.append(f"paper #{sighting.paper_index}: abstract of {len(text):,} characters; "
+        notes.append(f"paper #{paper.paper_index}: abstract of {len(text):,} characters; "
                      f"claims read from the first {limits.max_abstract_chars:,} only")
         text = text[: limits.max_abstract_chars]
     drafts = extract_claims(text, paper.title)
     if len(drafts) > limits.max_claims_per_paper:
-        notes.append(f"paper #{sighting.paper_index}: {len(drafts):,} claims; the first "
+        notes.append(f"paper #{paper.paper_index}: {len(drafts):,} claims; the first "
                      f"{limits.max_claims_per_paper:,} kept")
         drafts = drafts[: limits.max_claims_per_paper]
+    # where each claim's first and last characters lie in the source file
+    ends = source_offsets(paper.abstract_start, paper.offset_map,
+                          (i for d in drafts for i in (d.mention.start, d.mention.end - 1)))
     out = []
-    for d in drafts:
+    for k, d in enumerate(drafts):
         m = d.mention
         out.append(
             Claim(
                 claim_id=make_claim_id(paper.paper_id, m.start, m.end, m.value_text),
-                source=sighting.source,
+                source=paper.source,
                 paper_id=paper.paper_id,
-                paper_index=sighting.paper_index,
+                paper_index=paper.paper_index,
                 paper_title=paper.title,
-                char_start=sighting.source_offset(m.start),
-                char_end=sighting.source_offset(m.end - 1) + 1,
+                char_start=ends[2 * k],
+                char_end=ends[2 * k + 1] + 1,
                 span_start=m.start,
                 span_end=m.end,
                 value_text=m.value_text,
@@ -121,6 +148,7 @@ __all__ = [
     "EXTRACTOR_VERSION",
     "DraftClaim",
     "Limits",
+    "PaperText",
     "claims_for",
     "claims_with_report",
     "extract_claims",
