@@ -45,7 +45,10 @@ def _texts() -> list[str]:
     # case twins, odd spacing and case, the words the gates look for
     out += ["ſix times faster", "fİve-fold", "TWICE the size", "One-Third", "by HALF",
             "An improvement of  ", "IMPROVES BY ", "outperforms GPT-4 at ", "vs. \n",
-            "reduced  the memory by up to ", "with only ", "ınference tıme", "KELVIN"]
+            "reduced  the memory by up to ", "with only ", "ınference tıme", "KELVIN",
+            "Pruning and DISTILLED models", "execute cuts in model size", "a Low-Rank  "
+            "approximation of compressed weights", "Quantized and quantisation",
+            "we reduce the number of trainable parameters", "Tensor networks, fewer parameters"]
     return out
 
 

@@ -491,13 +491,10 @@ class _Paper:
     @cached_property
     def keeps_size(self) -> bool:
         """Whether the paper's method leaves a model's parameter count as it was."""
-        def finds(pattern: re.Pattern[str], needs: tuple[str, ...]) -> bool:
-            # skip a scan of the whole abstract when none of the words it needs is there
-            return not lacks_all(self.folded, needs) and bool(pattern.search(self.text))
-
-        return not finds(_FEWER_PARAMETERS, _FEWER_PARAMETERS_NEEDS) and (
-            not finds(_SIZE_CHANGING, ("compress", "low-rank"))
-            or finds(_QUANTIZATION, ("quanti",))
+        # (each regex is tried only where one of its words starts: no whole-abstract scan)
+        text, low = self.text, self.folded
+        return not _FEWER_PARAMETERS_GATE.search(text, low) and (
+            not _SIZE_CHANGING_GATE.search(text, low) or bool(_QUANTIZATION_GATE.search(text, low))
         )
 
 
@@ -898,9 +895,13 @@ _FEWER_PARAMETERS = re.compile(
     r"(?:reduc\w*|cut\w*|decreas\w*)\s+(?:[\w%]+\s+){0,5}?(?:parameters|model\s+size))\b",
     re.I,
 )
-# every match of _FEWER_PARAMETERS holds one of these words
-_FEWER_PARAMETERS_NEEDS = (
-    "prun", "distill", "sparsif", "tensor", "fewer", "reduc", "cut", "decreas"
+# every match of each starts with one of these words
+_SIZE_CHANGING_GATE = Gated(_SIZE_CHANGING, ("compress", "low-rank"), starts=True)
+_QUANTIZATION_GATE = Gated(_QUANTIZATION, ("quanti",), starts=True)
+_FEWER_PARAMETERS_GATE = Gated(
+    _FEWER_PARAMETERS,
+    ("prun", "distill", "sparsif", "tensor", "fewer", "reduc", "cut", "decreas"),
+    starts=True,
 )
 _NAME_PAREN_SIZE = re.compile(r"[\w\-]\s*\($")
 _PAREN_GLOSS = re.compile(r"\([^()]*[A-Z][\w\-]*[^()]*,\s*$")
