@@ -22,6 +22,7 @@ Rules the store keeps:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -49,7 +50,7 @@ from leaderboard.models import (
 
 #: Bumped whenever a table changes shape. An older store is migrated when opened for
 #: writing (``_MIGRATIONS``); a newer one, or an older one opened read-only, is refused.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Environment variable naming the store file when ``--db`` is not given.
 DB_ENV_VAR = "LEADERBOARD_DB"
@@ -82,8 +83,10 @@ SIGHTING_TABLE: Columns = (
     ("source_sha256", "VARCHAR", "NOT NULL"),
     ("source_format", "VARCHAR", "NOT NULL"),
     ("paper_index", "INTEGER", "NOT NULL"),
-    ("abstract_start", "INTEGER", "NOT NULL"),
-    ("abstract_end", "INTEGER", "NOT NULL"),
+    # offsets into the source file: BIGINT, as a file may hold more than 2**31
+    # characters (the arXiv metadata snapshot is about 4 GB)
+    ("abstract_start", "BIGINT", "NOT NULL"),
+    ("abstract_end", "BIGINT", "NOT NULL"),
     ("offset_map", "VARCHAR", "NOT NULL"),
     ("run_id", "VARCHAR", ""),
 )
@@ -94,8 +97,8 @@ _CLAIM_TYPES: dict[str, tuple[str, str]] = {
     "paper_id": ("VARCHAR", "NOT NULL"),
     "paper_index": ("INTEGER", "NOT NULL"),
     "paper_title": ("VARCHAR", ""),
-    "char_start": ("INTEGER", "NOT NULL"),
-    "char_end": ("INTEGER", "NOT NULL"),
+    "char_start": ("BIGINT", "NOT NULL"),  # offsets into the source file, as above
+    "char_end": ("BIGINT", "NOT NULL"),
     "span_start": ("INTEGER", "NOT NULL"),
     "span_end": ("INTEGER", "NOT NULL"),
     "value_text": ("VARCHAR", "NOT NULL"),
@@ -193,6 +196,12 @@ TABLES: dict[str, Columns] = {
 
 #: Tables each schema version added: a migration creates what an older store lacks.
 _MIGRATIONS: dict[int, tuple[str, ...]] = {2: ("findings", "reviews")}
+#: Columns whose type a schema version widened (to its type in TABLES): version 3 made
+#: source-file offsets BIGINT, after offsets past 2**31 in a 4 GB file failed to store.
+_WIDENED: dict[int, tuple[tuple[str, str], ...]] = {
+    3: (("sightings", "abstract_start"), ("sightings", "abstract_end"),
+        ("claims", "char_start"), ("claims", "char_end")),
+}
 
 #: Paper columns as returned by :meth:`Store.papers_frame` (before the two counts).
 PAPER_COLUMNS: tuple[str, ...] = tuple(Paper.model_fields)
@@ -476,12 +485,16 @@ class Store:
                              f"{', '.join(sorted(missing))}")
 
     def _migrate(self, version: int) -> None:
-        """Bring an older store up to SCHEMA_VERSION in one transaction (additive only:
-        existing rows are never rewritten)."""
+        """Bring an older store up to SCHEMA_VERSION in one transaction: new tables
+        are created and widened columns retyped; every stored value is kept."""
         with self._transaction(f"migrate store {self.path} from schema version {version}"):
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 for table in _MIGRATIONS.get(target, ()):
                     self._con.execute(_ddl(table, TABLES[table]))
+                for table, column in _WIDENED.get(target, ()):
+                    sql_type = next(t for name, t, _ in TABLES[table] if name == column)
+                    self._con.execute(
+                        f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {sql_type}")
             self._con.execute("UPDATE meta SET value = ? WHERE key = ?",
                               [str(SCHEMA_VERSION), "schema_version"])
 
@@ -525,8 +538,13 @@ class Store:
         self._con.register(name, table)
         try:
             yield name
-        finally:
-            self._con.unregister(name)
+        except BaseException:
+            # after a failed statement duckdb refuses every call but ROLLBACK until the
+            # transaction ends: let the statement's own error through, not that refusal
+            with contextlib.suppress(duckdb.Error):
+                self._con.unregister(name)
+            raise
+        self._con.unregister(name)
 
     # --- runs ---------------------------------------------------------------------
     def begin_run(self, options: Mapping[str, Any]) -> str:

@@ -221,8 +221,11 @@ def test_conflicting_claim_ids_roll_back_the_whole_file(db: Path) -> None:
         before = snapshot(st)
         item, claims = llama("b.txt", 0)
         clash = claims[0].model_copy(update={"model": "Another-Model"})  # same claim_id
-        with pytest.raises(StoreError, match=r"could not store b\.txt"):
+        with pytest.raises(StoreError, match=r"could not store b\.txt") as raised:
             ingest(st, "b.txt", "sha-b", [(item, [*claims, clash])])
+        # the failed statement's own error, not duckdb's refusal of the calls after it
+        assert "key" in str(raised.value).lower()
+        assert "transaction is aborted" not in str(raised.value)
         assert snapshot(st) == before
         assert st.paper(item.paper.paper_id) is None
         assert not st.has_source("sha-b")
@@ -397,3 +400,45 @@ def test_papers_frame(db: Path) -> None:
     assert by_id.loc["arXiv:2402.14830", "n_sightings"] == 2
     assert by_id.loc["arXiv:2402.14830", "n_claims"] == 2
     assert "run_id" not in frame.columns
+
+
+def test_offsets_past_two_to_the_31_are_stored(db: Path) -> None:
+    """A 4 GB file (the arXiv metadata snapshot) has character offsets past 2**31: its
+    sightings and claims store them (an INTEGER column refused them, failing the file
+    after 1.2 million papers)."""
+    item, claims = orca()
+    far = 3_000_000_000 + 7
+    moved = item.model_copy(update={"sighting": item.sighting.model_copy(update={
+        "abstract_start": far, "abstract_end": far + len(ABSTRACT_A)})})
+    claims = claims_of(moved, dict(value_text="86.81%", value=86.81, unit="%"))
+    assert claims[0].char_start > 2**31
+    with Store.open(db) as st:
+        assert ingest(st, "big.jsonl", "sha-big", [(moved, claims)]).status == "added"
+        stored = st.claims_frame()
+        sightings = st.sightings_frame()
+    assert stored["char_start"].tolist() == [claims[0].char_start]
+    assert stored["char_end"].tolist() == [claims[0].char_end]
+    assert sightings["abstract_start"].tolist() == [far]
+
+
+def test_a_version_2_store_gets_wide_offsets_and_keeps_its_rows(db: Path) -> None:
+    with Store.open(db) as st:
+        ingest(st, "a.txt", "sha-a", [orca(), llama("a.txt", 1)])
+        before = snapshot(st)
+    con = duckdb.connect(str(db))
+    for table, column in (("sightings", "abstract_start"), ("claims", "char_end")):
+        con.execute(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE INTEGER")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    with Store.open(db) as st:  # opened for writing: migrated
+        assert snapshot(st) == before
+    con = duckdb.connect(str(db), read_only=True)
+    types = dict(con.execute(
+        "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+        "WHERE column_name IN ('abstract_start', 'abstract_end', 'char_start', 'char_end')"
+    ).fetchall())
+    version = con.execute("SELECT value FROM meta").fetchone()
+    con.close()
+    assert types == {"sightings.abstract_start": "BIGINT", "sightings.abstract_end": "BIGINT",
+                     "claims.char_start": "BIGINT", "claims.char_end": "BIGINT"}
+    assert version == (str(SCHEMA_VERSION),)
