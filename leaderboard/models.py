@@ -282,7 +282,6 @@ class ClaimRows(Sequence[Claim]):
         return isinstance(other, Sequence) and list(self) == list(other)
 
 
-
 def _rebuilt(row: ClaimRow) -> Claim:
     return Claim.model_construct(**dict(zip(CLAIM_COLUMNS, row, strict=True)))
 

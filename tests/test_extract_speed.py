@@ -26,7 +26,7 @@ from leaderboard.extract.numbers import _WORD_RE, _WORD_RE_STARTS, find_numbers
 from leaderboard.extract.text import Gated, finditer_at, positions_of, split_sentences
 from leaderboard.folding import folded
 from leaderboard.registry import default_benchmark_index, default_model_index
-from leaderboard.registry.lookup import _LEFT, _RIGHT, _atoms, _compile, _emit
+from leaderboard.registry.lookup import _LEFT, _RIGHT, _compile, _emit, _trie
 from leaderboard.sources import iter_input_paths, read_source
 from leaderboard.units import magnitude_name, scale, unit_registry
 
@@ -69,11 +69,10 @@ def test_case_folding_is_char_for_char_and_keeps_every_caseless_ascii_match() ->
 
 
 def test_letter_classes_match_what_ignorecase_matches() -> None:
-    spell = _letter_class
     candidates = set(re.findall(r"[a-z0-9]", ALL_CHARS, re.IGNORECASE))
     for letter in string.ascii_lowercase + string.digits:
         want = {c for c in candidates if re.fullmatch(letter, c, re.IGNORECASE)}
-        got = {c for c in candidates if re.fullmatch(spell(letter), c)}
+        got = {c for c in candidates if re.fullmatch(_letter_class(letter), c)}
         assert got == want, letter
 
 
@@ -92,12 +91,7 @@ def test_registry_scans_find_what_the_plain_trie_regex_finds(
     plain lower-case letters in ``folded(text)``, and names kept in their case put the
     left-boundary test after their first letter. Both must find exactly what the trie
     written plainly finds (IGNORECASE for the first) in the text as written."""
-    trie: dict[str, dict] = {}
-    for name in names:
-        node = trie
-        for atom in _atoms(name, not sensitive):
-            node = node.setdefault(atom, {})
-        node[""] = {}
+    trie = _trie(names, fold=not sensitive)
     plain = re.compile(_LEFT + "(?:" + _emit(trie) + ")" + _RIGHT, 0 if sensitive else re.I)
     fast = _compile(names, fold=not sensitive)
     assert fast is not None

@@ -719,9 +719,10 @@ def _direction(kind: str, before: str, after: str, lex: Lexicon) -> str | None:
         return "increase" if inc else "decrease"
     b = before[-80:]
     inc_b, dec_b = _last(lex.increase_re, b), _last(lex.decrease_re, b)
-    if inc_b or dec_b:
-        return "increase" if (inc_b.end() if inc_b else -1) > (dec_b.end() if dec_b else -1) \
-            else "decrease"
+    if inc_b or dec_b:  # the nearer word wins
+        inc_end = inc_b.end() if inc_b else -1
+        dec_end = dec_b.end() if dec_b else -1
+        return "increase" if inc_end > dec_end else "decrease"
     return "increase" if kind == "delta" else None
 
 

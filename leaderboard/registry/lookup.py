@@ -148,16 +148,15 @@ def _first_char_first(trie: dict[str, dict]) -> str | None:
     from the engine, which then skips in C past every character outside it instead of
     trying the lookbehind at each offset. Names kept in their case mostly start with a
     capital, so that skips nearly all of a sentence; the same matches are found."""
-    roots = sorted(((a, c) for a, c in trie.items() if a != _END),
-                   key=lambda ac: _atom_order(ac[0]))
-    if _END in trie or not roots or not all(
-            len(atom) == 1 or (len(atom) == 2 and atom[0] == "\\") for atom, _ in roots):
+    # (the root never ends a name: names without atoms are left out of the trie)
+    roots = sorted(trie.items(), key=lambda ac: _atom_order(ac[0]))
+    if not all(len(atom) == 1 or (len(atom) == 2 and atom[0] == "\\") for atom, _ in roots):
         return None
     return "(?:" + "|".join(atom + _LEFT_AFTER_FIRST + _emit(child) for atom, child in roots) + ")"
 
 
-def _compile(names: Iterable[str], *, fold: bool) -> re.Pattern[str] | None:
-    """One regex for all ``names``; for ``fold``, to be run over ``folded(text)``."""
+def _trie(names: Iterable[str], *, fold: bool) -> dict[str, dict]:
+    """The names as a trie of atoms (``_atoms``); ``_END`` marks where a name ends."""
     trie: dict[str, dict] = {}
     for name in names:
         atoms = _atoms(name, fold)
@@ -167,6 +166,12 @@ def _compile(names: Iterable[str], *, fold: bool) -> re.Pattern[str] | None:
         for atom in atoms:
             node = node.setdefault(atom, {})
         node[_END] = {}
+    return trie
+
+
+def _compile(names: Iterable[str], *, fold: bool) -> re.Pattern[str] | None:
+    """One regex for all ``names``; for ``fold``, to be run over ``folded(text)``."""
+    trie = _trie(names, fold=fold)
     if not trie:
         return None
     if fold:
