@@ -133,7 +133,8 @@ def stream_files(paths: Iterable[str], fmt: str | None = None, *,
     A file is hashed before it is read, so ``plan`` can skip a stored one. Reading one
     batch ahead lets the last batch of a file be flagged as such. A read error ends
     the file's batches and is carried by its FileDone; batches already yielded stand
-    (the consumer decides whether to keep them).
+    (the consumer decides whether to keep them). A consumer that fails a batch sets
+    ``job.error``: the file's reading stops there, since the file is dropped whole.
     """
     for item in iter_input_paths(paths):
         if isinstance(item, SourceError):
@@ -160,15 +161,16 @@ def _file_items(job: FileJob, fmt: str | None, plan: Planner,
         start = plan(job)
         if start is None:
             job.skip = True
-            close = getattr(papers, "close", None)
-            if close is not None:
-                close()
+            _close(papers)
             return
         job.start = start
         ahead = _read_batch(job, papers, batch_size)
         while ahead:
             batch, ahead = ahead, _read_batch(job, papers, batch_size)
             yield Batch(job, batch, last=not ahead)
+            if not job.ok:  # the consumer failed a batch: the file is dropped whole,
+                _close(papers)  # so the rest of it is neither read nor extracted
+                return
     except SourceError as exc:
         job.error = exc.reason
     except OSError as exc:
@@ -176,6 +178,13 @@ def _file_items(job: FileJob, fmt: str | None, plan: Planner,
     except Exception as exc:  # a bug must not end the run: report it with the file
         job.error = f"unexpected {type(exc).__name__} while reading: {exc}"
         job.traceback = traceback.format_exc()
+
+
+def _close(papers: Iterator[SourcedPaper]) -> None:
+    """Close a reader left before its end (a generator holds its file open)."""
+    close = getattr(papers, "close", None)
+    if close is not None:
+        close()
 
 
 def _with_warnings(job: FileJob, read: Callable[[], list[SourcedPaper]]) -> list[SourcedPaper]:

@@ -16,7 +16,9 @@ import duckdb
 import pytest
 from conftest import CLI, ROOT, SAMPLES
 
+from leaderboard.extract import Limits
 from leaderboard.ingest import ingest_paths
+from leaderboard.models import Claim, SourcedPaper
 from leaderboard.sources import iter_input_paths, read_source
 from leaderboard.store import Store
 from leaderboard.stream import Batch, LocalMapper, StreamItem, stream_files
@@ -248,3 +250,65 @@ def test_a_bad_memory_limit_is_refused_before_the_store_is_touched(tmp_path: Pat
                          timeout=300, cwd=ROOT)
     assert run.returncode == 1 and "not a memory size: 'lots'" in run.stderr
     assert not db.exists()
+
+
+def test_a_failed_batch_stops_the_reading_of_its_file(corpus: Path) -> None:
+    """A consumer that fails a batch (``job.error``) gets no more batches of that file:
+    it is dropped whole, so reading and extracting the rest would be wasted work. The
+    next file is read as usual."""
+    seen: list[tuple[str, int]] = []
+    for item in stream_files([str(corpus), str(SAMPLES)], batch_size=100):
+        if isinstance(item, Batch):
+            seen.append((item.job.source, len(item.papers)))
+            if item.job.source == str(corpus) and len(seen) == 2:
+                item.job.error = "the store refused this batch"
+        elif item.job.source == str(corpus):
+            assert item.job.error == "the store refused this batch"
+    from_corpus = [n for source, n in seen if source == str(corpus)]
+    assert from_corpus == [100, 100]  # 1,200 papers: without the stop, 12 batches
+    assert sum(n for source, n in seen if source != str(corpus)) > 0
+
+
+def test_ingest_reads_no_further_than_a_failed_batch(corpus: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The extractor fails on the third batch of a 1,200-paper file: the file is
+    reported and left out of the store, the run goes on with the next file, and the
+    reader yields at most one batch past the failed one (the batch read ahead)."""
+    import leaderboard.stream as stream
+
+    yielded: list[int] = []
+    closed: list[str] = []
+    real_read, real_claims = stream.read_source, stream.claims_with_report
+
+    def counting_read(path: str, fmt: str | None = None) -> Iterator[SourcedPaper]:
+        try:
+            for item in real_read(path, fmt):  # type: ignore[arg-type]
+                if path == str(corpus):
+                    yielded.append(item.sighting.paper_index)
+                yield item
+        finally:
+            closed.append(path)
+
+    def failing_claims(item: SourcedPaper, limits: Limits) -> tuple[list[Claim], list[str]]:
+        if item.sighting.source == str(corpus) and item.sighting.paper_index == 250:
+            raise RuntimeError("boom in the extractor")
+        return real_claims(item, limits)
+
+    monkeypatch.setattr(stream, "read_source", counting_read)
+    monkeypatch.setattr(stream, "claims_with_report", failing_claims)
+    failures: list[str] = []
+    db = tmp_path / "store.duckdb"
+    report = ingest_paths(db, [str(corpus), str(SAMPLES)], batch_size=100, jobs=1,
+                          on_failure=lambda r: failures.append(f"{r.source}: {r.error}"))
+    assert failures == [f"{corpus}: unexpected RuntimeError while extracting: "
+                        "boom in the extractor"]
+    assert yielded == list(range(400))  # batches 1-3 and the 4th read ahead; not 1,200
+    assert str(corpus) in closed  # the reader was closed, not left holding the file
+    assert report.counts()["files_added"] > 0
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        left = con.execute("SELECT count(*) FROM sightings WHERE source = ?",
+                           [str(corpus)]).fetchone()
+    finally:
+        con.close()
+    assert left == (0,)
