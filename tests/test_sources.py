@@ -16,6 +16,8 @@ from typing import Any, get_args
 from xml.parsers import expat
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leaderboard.models import SourcedPaper, SourceFormat
 from leaderboard.sources import (
@@ -27,6 +29,7 @@ from leaderboard.sources import (
     read_source,
     read_text,
 )
+from leaderboard.sources import jsonl as jsonl_reader
 from leaderboard.sources.decode import decode_bytes
 from leaderboard.sources.offsets import map_json_string, map_xml_content, strip_mapped
 
@@ -588,3 +591,25 @@ def test_formats_and_error() -> None:
     assert get_args(SourceFormat) == FORMATS
     err = SourceError("x.txt", "broken")
     assert (err.path, err.reason, str(err)) == ("x.txt", "broken", "x.txt: broken")
+
+
+_MEMBER_PIECES = ['"abstract"', '"abstract', 'abstract"', "{", ",", ":", '"', " ", "\t", "\n",
+                  "\r", "\\", "x", '\\"', "é", '"abstract" :', ', "abstract": "']
+
+
+@given(st.lists(st.sampled_from(_MEMBER_PIECES), max_size=30))
+@settings(max_examples=3000, deadline=None)
+def test_abstract_members_found_as_the_member_regex_finds_them(pieces: list[str]) -> None:
+    """The ``str.find`` scan for "abstract" members gives exactly the regex's matches,
+    in any arrangement of the characters that regex reads (valid JSON or not)."""
+    line = "".join(pieces)
+    expected = [m.end() for m in jsonl_reader._ABSTRACT_MEMBER.finditer(line)]
+    assert list(jsonl_reader._abstract_values(line)) == expected
+
+
+def test_abstract_members_in_real_shapes() -> None:
+    nested = '{"meta": {"abstract": "inner"}, "title": "t,", "abstract" :\t"outer"}'
+    assert [nested[i:i + 5] for i in jsonl_reader._abstract_values(nested)] == [
+        "inner", "outer"]
+    quoted = json.dumps({"title": 'says ,"abstract": "no"', "abstract": "yes"})
+    assert [quoted[i:i + 3] for i in jsonl_reader._abstract_values(quoted)] == ["yes"]

@@ -97,6 +97,8 @@ def claims_with_report(item: SourcedPaper | PaperText,
         notes.append(f"paper #{paper.paper_index}: {len(drafts):,} claims; the first "
                      f"{limits.max_claims_per_paper:,} kept")
         drafts = drafts[: limits.max_claims_per_paper]
+    if not drafts:  # a third to a half of all abstracts: no offsets to map
+        return [], notes
     # where each claim's first and last characters lie in the source file
     ends = source_offsets(paper.abstract_start, paper.offset_map,
                           (i for d in drafts for i in (d.mention.start, d.mention.end - 1)))

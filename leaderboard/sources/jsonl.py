@@ -41,6 +41,8 @@ _WS = re.compile(r"[ \t\n\r]*")
 # Where an "abstract" member's string value starts (its opening quote ends the match).
 # Inside a JSON string every '"' is escaped, so this only matches real members.
 _ABSTRACT_MEMBER = re.compile(r'[{,][ \t\n\r]*"abstract"[ \t\n\r]*:[ \t\n\r]*"')
+_AFTER_NAME = re.compile(r'[ \t\n\r]*:[ \t\n\r]*"')
+_JSON_WS = " \t\n\r"
 _DECODER = json.JSONDecoder()
 _scanstring = json.decoder.scanstring  # type: ignore[attr-defined]
 
@@ -100,10 +102,10 @@ def locate_abstract(line: str) -> tuple[dict[str, Any], int, int] | None:
         return None
     value: str = obj["abstract"]
     found: tuple[int, int] | None = None
-    for m in _ABSTRACT_MEMBER.finditer(line):  # fast path: the usual spelling
-        decoded, end = _scanstring(line, m.end())
+    for value_start in _abstract_values(line):  # fast path: the usual spelling
+        decoded, end = _scanstring(line, value_start)
         if decoded == value:
-            found = (m.end() - 1, end)  # the last one wins, as in json.loads
+            found = (value_start - 1, end)  # the last one wins, as in json.loads
     if found is None:  # a member name written with escapes: walk the object
         parsed = parse_object(line)
         span = parsed[1].get("abstract") if parsed else None
@@ -111,6 +113,24 @@ def locate_abstract(line: str) -> tuple[dict[str, Any], int, int] | None:
             return None
         found = span
     return obj, found[0], found[1]
+
+
+def _abstract_values(line: str) -> Iterator[int]:
+    """Where each match of ``_ABSTRACT_MEMBER`` in ``line`` ends (just after the
+    value's opening quote), in order. The same matches as its ``finditer``, several
+    times faster: ``str.find`` skips to each ``"abstract"``, where the regex tried a
+    match at every comma of the text. (Matches cannot overlap: one holds no comma or
+    brace after its first character.)"""
+    at = line.find('"abstract"')
+    while at >= 0:
+        before = at - 1
+        while before >= 0 and line[before] in _JSON_WS:
+            before -= 1
+        if before >= 0 and line[before] in "{,":
+            after = _AFTER_NAME.match(line, at + 10)
+            if after:
+                yield after.end()
+        at = line.find('"abstract"', at + 10)
 
 
 def _authors(obj: dict[str, Any]) -> tuple[str, ...]:
