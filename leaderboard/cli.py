@@ -159,7 +159,7 @@ def ingest(
     batch_size: BatchOpt = 1000,
     engine: Annotated[Literal["local", "dask"], typer.Option(
         "--engine", help="local: worker processes on this machine; dask: a Dask cluster "
-        "(pip install 'leaderboard[dask]'), local unless --scheduler is given")] = "local",
+        "(pip install 'leaderboard\\[dask]'), local unless --scheduler is given")] = "local",
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="with --engine dask: address of a running Dask scheduler, "
         "e.g. tcp://10.0.0.5:8786 (default: $DASK_SCHEDULER_ADDRESS, else a local "

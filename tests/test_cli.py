@@ -178,3 +178,30 @@ def test_chart_writes_a_static_frontier(store: Path, tmp_path: Path) -> None:
                str(store)).returncode == 2
     missing = run("chart", "-b", "no-such-bench", "-o", str(svg), "--db", str(store))
     assert missing.returncode == 1 and "no score claims" in missing.stderr
+
+
+def test_help_texts_keep_their_square_brackets() -> None:
+    """Help is rendered as rich markup, where ``[dask]`` is a style tag and vanishes:
+    an install hint read "pip install 'leaderboard'". Every ``name[extra]`` written in
+    an option's help must reach the screen."""
+    import os
+    import re
+
+    import typer
+
+    from leaderboard.cli import app
+
+    group = typer.main.get_command(app)
+    checked = 0
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        wanted = {m.group(0).replace("\\[", "[") for p in command.params
+                  for m in re.finditer(r"\w+\\?\[\w+\]", getattr(p, "help", None) or "")}
+        if not wanted:
+            continue
+        shown = subprocess.run([str(CLI), name, "--help"], cwd=ROOT, capture_output=True,
+                               text=True, timeout=300,
+                               env={**os.environ, "COLUMNS": "400"}).stdout
+        for text in wanted:
+            assert text in shown, f"{name} --help lost {text!r}"
+            checked += 1
+    assert checked >= 1  # the --engine hint, at least
