@@ -27,7 +27,9 @@ from leaderboard.cliopts import (
     JobsOpt,
     MaxCharsOpt,
     MaxClaimsOpt,
+    ProgressOpt,
 )
+from leaderboard.cliprogress import RunProgress
 from leaderboard.extract import Limits
 from leaderboard.fetch.cli import fetch_app
 from leaderboard.pipeline import FileResult
@@ -68,6 +70,11 @@ def _reporter(debug: bool):  # type: ignore[no-untyped-def]
     return report
 
 
+def _show_progress(flag: bool | None) -> bool:
+    """--progress / --no-progress, else a live count only when a person is watching."""
+    return err.is_terminal if flag is None else flag
+
+
 def _db_path(db: Path | None) -> Path:
     from leaderboard.store import default_db_path
 
@@ -91,6 +98,7 @@ def extract(
     max_claims_per_paper: MaxClaimsOpt = 1_000,
     jobs: JobsOpt = None,
     batch_size: BatchOpt = 1000,
+    progress: ProgressOpt = None,
 ) -> None:
     """Extract claims from abstracts into a JSONL or CSV file, without a store.
 
@@ -106,7 +114,8 @@ def extract(
     report = _reporter(debug)
     limits = Limits(max_abstract_chars, max_claims_per_paper)
     with ClaimWriter(output, claim_format_for(output)) as writer, \
-            LocalMapper(jobs, limits) as mapper:
+            LocalMapper(jobs, limits) as mapper, \
+            RunProgress(err, _show_progress(progress), "extracting") as shown:
         open_files: dict[int, tuple[int, int]] = {}  # job -> (papers, claims) written
         for item in mapper.map(stream_files(paths, fmt, batch_size=batch_size)):
             job = item.job
@@ -121,6 +130,7 @@ def extract(
                     writer.begin_file()
                     open_files[id(job)] = (0, 0)
                 writer.write_all(item.claims)
+                shown.batch(job.source, len(item.papers), len(item.claims))
                 papers, claims = open_files[id(job)]
                 open_files[id(job)] = (papers + len(item.papers), claims + len(item.claims))
                 continue
@@ -167,6 +177,7 @@ def ingest(
     memory_limit: Annotated[str, typer.Option(
         "--memory-limit", help="cap on the store's buffer pool during the ingest (DuckDB "
         "size, e.g. 512MB, 2GB); memory stays flat however large the store")] = "512MB",
+    progress: ProgressOpt = None,
 ) -> None:
     """Extract claims and add them to the store, streaming, in batches of papers.
 
@@ -188,10 +199,11 @@ def ingest(
 
         mapper = dask_mapper(scheduler, jobs, limits)
     try:
-        report = ingest_paths(_db_path(db), paths, fmt, on_failure=_reporter(debug),
-                              limits=limits, on_note=_note, on_warning=_warn, jobs=jobs,
-                              batch_size=batch_size, mapper=mapper, engine=engine,
-                              memory_limit=memory_limit)
+        with RunProgress(err, _show_progress(progress), "ingesting") as shown:
+            report = ingest_paths(_db_path(db), paths, fmt, on_failure=_reporter(debug),
+                                  limits=limits, on_note=_note, on_warning=_warn, jobs=jobs,
+                                  batch_size=batch_size, mapper=mapper, engine=engine,
+                                  memory_limit=memory_limit, on_batch=shown.batch)
     finally:
         if mapper is not None:
             mapper.close()

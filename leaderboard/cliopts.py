@@ -36,3 +36,6 @@ JobsOpt = Annotated[int | None, typer.Option(
     "inputs are extracted in this process")]
 BatchOpt = Annotated[int, typer.Option(
     "--batch-size", min=1, help="papers per batch (one store transaction each)")]
+ProgressOpt = Annotated[bool | None, typer.Option(
+    "--progress/--no-progress", help="a live count of papers and claims on standard "
+    "error (default: when it is a terminal)")]

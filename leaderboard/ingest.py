@@ -109,12 +109,13 @@ def ingest_paths(
     mapper: BatchMapper | None = None,
     engine: str = "local",
     memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
+    on_batch: Callable[[str, int, int], None] | None = None,
 ) -> IngestReport:
     """Extract and store every input path; report failures and go on. ``on_note``
     hears what the limits cut (source, note); ``jobs`` is the number of extraction
     processes (default: all cores); ``mapper`` replaces the local process pool;
     ``memory_limit`` caps the store's buffer pool, so memory stays flat however large
-    the store grows."""
+    the store grows; ``on_batch`` hears each stored batch (source, papers, claims)."""
     report = IngestReport(db_path=db_path)
     paths = list(paths)
     own_mapper = mapper is None
@@ -161,6 +162,8 @@ def ingest_paths(
             state.claims_read += len(batch.claims)
             state.stored_any = True
             state.finished = batch.last
+            if on_batch is not None:
+                on_batch(job.source, len(batch.papers), len(batch.claims))
 
         def end_file(job: FileJob) -> None:
             state = progress.pop(id(job), _FileProgress())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -185,7 +186,6 @@ def test_help_texts_keep_their_square_brackets() -> None:
     an install hint read "pip install 'leaderboard'". Every ``name[extra]`` written in
     an option's help must reach the screen."""
     import os
-    import re
 
     import typer
 
@@ -205,3 +205,35 @@ def test_help_texts_keep_their_square_brackets() -> None:
             assert text in shown, f"{name} --help lost {text!r}"
             checked += 1
     assert checked >= 1  # the --engine hint, at least
+
+
+def test_progress_line_counts_the_run_and_changes_no_output(tmp_path: Path) -> None:
+    """--progress shows papers and claims as batches finish (on standard error only);
+    without a terminal, and without the flag, there is no such line. The claims file
+    and the store are the same either way."""
+    counts = re.compile(r"(\d[\d,]*) papers, (\d[\d,]*) claims")
+    outs = {}
+    for flag in ("--progress", "--no-progress", None):
+        out = tmp_path / f"claims{flag}.jsonl"
+        args = ["extract", str(SAMPLES), "-o", str(out), "--batch-size", "40"]
+        result = run(*args, *([flag] if flag else []))
+        assert result.returncode == 0, result.stderr
+        outs[flag] = out.read_bytes()
+        shown = counts.findall(result.stderr)
+        if flag == "--progress":
+            papers, claims = (int(x.replace(",", "")) for x in shown[-1])
+            assert f"{claims} claims from {papers} papers" in result.stderr
+            assert claims == len(outs[flag].splitlines()) > 0
+        else:
+            assert shown == []
+    assert outs["--progress"] == outs["--no-progress"] == outs[None]
+    digests = []
+    for flag in ("--progress", "--no-progress"):
+        db = tmp_path / f"lb{flag}.duckdb"
+        result = run("ingest", str(SAMPLES), "--db", str(db), "--batch-size", "40", flag)
+        assert result.returncode == 0, result.stderr
+        assert bool(counts.search(result.stderr)) == (flag == "--progress")
+        exported = tmp_path / f"claims{flag}.csv"
+        assert run("export", "claims", "-o", str(exported), "--db", str(db)).returncode == 0
+        digests.append(exported.read_bytes())
+    assert digests[0] == digests[1]
