@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Literal
 
-from leaderboard.export import clean_float, csv_cell
+from leaderboard.cells import clean_float, csv_cell
 from leaderboard.models import CLAIM_COLUMNS, Claim, ClaimRow, claim_row, claim_rows
 
 ClaimFormat = Literal["jsonl", "csv"]

@@ -565,7 +565,7 @@ def main_options(
 def main() -> None:
     """Console-script entry point: store errors (locked, wrong version, unknown claim)
     are one line naming the store, not a traceback."""
-    from leaderboard.store import StoreError
+    from leaderboard.storeerror import StoreError
 
     try:
         app()

@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
 import secrets
 from collections.abc import Callable, Iterable, Sequence
@@ -42,8 +41,8 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from leaderboard.cells import clean_float, csv_cell
 from leaderboard.leaderboards import clean, unique_slugs
-from leaderboard.textsafety import csv_safe
 
 Format = Literal["csv", "parquet", "jsonl"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet", "jsonl")
@@ -59,13 +58,6 @@ Kind = Literal["bool", "int", "float", "date", "timestamp", "string", "list"]
 _SQL_TYPE: dict[str, str] = {"bool": "BOOLEAN", "int": "BIGINT", "float": "DOUBLE",
                              "date": "DATE", "timestamp": "TIMESTAMP", "string": "VARCHAR",
                              "list": "VARCHAR[]"}
-
-
-def clean_float(value: float) -> float:
-    """The float as written with 15 significant digits (drops binary noise)."""
-    if not math.isfinite(value):
-        return value
-    return float(f"{value:.15g}")
 
 
 def _is_list(value: object) -> bool:
@@ -157,22 +149,6 @@ def _columns(df: pd.DataFrame) -> list[tuple[str, Kind, list[Any]]]:
         kind = column_kind(series)
         result.append((name, kind, [_value(v, kind) for v in series.tolist()]))
     return result
-
-
-def csv_cell(value: Any) -> str:
-    """One CSV cell: empty for null, ``true``/``false``, floats in their shortest form,
-    lists as JSON, and text made inert for spreadsheets (:func:`csv_safe`)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(clean_float(value))
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, list):
-        return csv_safe(json.dumps(value, ensure_ascii=False))
-    return csv_safe(str(value))
 
 
 def render_csv(df: pd.DataFrame) -> bytes:

@@ -47,6 +47,7 @@ from leaderboard.models import (
     SourcedPaper,
     claim_rows,
 )
+from leaderboard.storeerror import StoreError
 
 #: Bumped whenever a table changes shape. An older store is migrated when opened for
 #: writing (``_MIGRATIONS``); a newer one, or an older one opened read-only, is refused.
@@ -210,10 +211,6 @@ PAPER_COLUMNS: tuple[str, ...] = tuple(Paper.model_fields)
 CLAIM_FRAME_COLUMNS: tuple[str, ...] = (*CLAIM_COLUMNS, "published", "organization", "arxiv_id")
 
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
-
-
-class StoreError(Exception):
-    """A store problem a user can act on: locked, wrong version, a file not stored."""
 
 
 @dataclass(frozen=True)
