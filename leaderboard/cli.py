@@ -70,9 +70,13 @@ def _reporter(debug: bool):  # type: ignore[no-untyped-def]
     return report
 
 
-def _show_progress(flag: bool | None) -> bool:
-    """--progress / --no-progress, else a live count only when a person is watching."""
-    return err.is_terminal if flag is None else flag
+def _show_progress(flag: bool | None, output: Path | None = None) -> bool:
+    """--progress / --no-progress, else a live count only when a person is watching
+    standard error, and not when claims scroll past on the same terminal (``-o -``)."""
+    if flag is not None:
+        return flag
+    scrolls = output is not None and str(output) == "-" and sys.stdout.isatty()
+    return err.is_terminal and not scrolls
 
 
 def _db_path(db: Path | None) -> Path:
@@ -115,7 +119,7 @@ def extract(
     limits = Limits(max_abstract_chars, max_claims_per_paper)
     with ClaimWriter(output, claim_format_for(output)) as writer, \
             LocalMapper(jobs, limits) as mapper, \
-            RunProgress(err, _show_progress(progress), "extracting") as shown:
+            RunProgress(err, _show_progress(progress, output), "extracting") as shown:
         open_files: dict[int, tuple[int, int]] = {}  # job -> (papers, claims) written
         for item in mapper.map(stream_files(paths, fmt, batch_size=batch_size)):
             job = item.job

@@ -53,6 +53,10 @@ class RunProgress:
                 TimeElapsedColumn(),
                 console=console,
                 refresh_per_second=4,
+                # never take over sys.stdout: ``extract -o -`` writes claims there
+                # while the line is shown on a terminal's stderr
+                redirect_stdout=False,
+                redirect_stderr=False,
             )
 
     def __enter__(self) -> RunProgress:

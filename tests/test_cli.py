@@ -260,3 +260,53 @@ def test_extract_starts_without_the_store_stack(tmp_path: Path) -> None:
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.stdout.strip() == "0 []", result.stderr
     assert len(out.read_text(encoding="utf-8").splitlines()) > 200
+
+
+def _on_terminal(args: list[str], *, stdout_too: bool) -> tuple[int, bytes, bytes]:
+    """Run the CLI with standard error on a pseudo-terminal (and standard output too,
+    or a pipe): (exit code, standard output if piped, what the terminal showed)."""
+    import os
+    import pty
+    import threading
+
+    leader, follower = pty.openpty()
+    shown = bytearray()
+
+    def drain() -> None:  # read the terminal as the run goes, so it never fills up
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal is closed once everything is read
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        result = subprocess.run([str(CLI), *args], cwd=ROOT, stderr=follower, timeout=300,
+                                stdout=follower if stdout_too else subprocess.PIPE)
+    finally:
+        os.close(follower)
+        reader.join(timeout=30)
+        os.close(leader)
+    return result.returncode, result.stdout or b"", bytes(shown)
+
+
+def test_progress_on_a_terminal_leaves_claims_on_stdout_intact() -> None:
+    """The usual pipe, ``extract -o - | jq`` from a terminal: standard error is the
+    terminal, so the live line is on by default, and standard output is a pipe that
+    must carry exactly the claims a run without the line writes (it crashed: the
+    line took over sys.stdout). With both on the terminal, claims scroll past there
+    and the line stays off."""
+    expected = run("extract", str(SAMPLES), "-o", "-", "--no-progress").stdout
+    args = ["extract", str(SAMPLES), "-o", "-", "--batch-size", "20"]
+    code, piped, shown = _on_terminal(args, stdout_too=False)
+    assert code == 0, shown.decode(errors="replace")[-2000:]
+    assert piped.decode() == expected and expected
+    assert b"papers, " in shown and b"Traceback" not in shown  # the line was on
+    code, _, shown = _on_terminal(args, stdout_too=True)
+    assert code == 0, shown.decode(errors="replace")[-2000:]
+    assert b"papers, " not in shown and shown.count(b'"claim_id"') == expected.count(
+        '"claim_id"')
