@@ -7,6 +7,7 @@ and the exit code is 1 when any file failed (2 for usage errors, as Click does).
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -564,6 +565,21 @@ def main_options(
     ] = False,
 ) -> None:
     """leaderboard: claims, leaderboards and audits from ML paper abstracts."""
+
+
+def _reflow_help(*apps: typer.Typer) -> None:
+    """Give each command its docstring as help with the line breaks inside paragraphs
+    removed. Why: typer's rich help keeps a docstring's single line breaks, so on an
+    80-column terminal every source line was wrapped again into a ragged pair of lines.
+    Paragraphs (blank-line separated) stay apart."""
+    for each in apps:
+        for info in each.registered_commands:
+            doc = inspect.getdoc(info.callback) if info.callback else None
+            if info.help is None and doc:
+                info.help = "\n\n".join(" ".join(p.split()) for p in doc.split("\n\n"))
+
+
+_reflow_help(app, fetch_app)
 
 
 def main() -> None:

@@ -310,3 +310,30 @@ def test_progress_on_a_terminal_leaves_claims_on_stdout_intact() -> None:
     assert code == 0, shown.decode(errors="replace")[-2000:]
     assert b"papers, " not in shown and shown.count(b'"claim_id"') == expected.count(
         '"claim_id"')
+
+
+def test_help_paragraphs_are_reflowed_not_broken_at_source_lines() -> None:
+    """A docstring's paragraphs reach the help screen as paragraphs: typer kept each
+    source line break, so an 80-column terminal showed every line wrapped in two. On a
+    wide screen each short paragraph must now be one line."""
+    import inspect
+    import os
+
+    from leaderboard.cli import app
+    from leaderboard.fetch.cli import fetch_app
+
+    checked = 0
+    for prefix, each in (([], app), (["fetch"], fetch_app)):
+        for info in each.registered_commands:
+            assert info.callback is not None
+            name = info.name or info.callback.__name__.replace("_", "-")
+            shown = subprocess.run([str(CLI), *prefix, name, "--help"], cwd=ROOT,
+                                   capture_output=True, text=True, timeout=300,
+                                   env={**os.environ, "COLUMNS": "250"}).stdout
+            lines = {line.strip() for line in shown.splitlines()}
+            for paragraph in (inspect.getdoc(info.callback) or "").split("\n\n")[1:]:
+                flat = " ".join(paragraph.split())
+                if "\n" in paragraph and len(flat) < 240:
+                    assert flat in lines, f"{name}: {flat[:60]!r} broken across lines"
+                    checked += 1
+    assert checked >= 5
