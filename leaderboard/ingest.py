@@ -180,7 +180,15 @@ def ingest_paths(
                     on_warning(job.source, warning)
             if not job.ok:
                 if state.stored_any and job.sha256 is not None:
-                    store.discard_partial(job.sha256)
+                    try:
+                        store.discard_partial(job.sha256)
+                    except StoreError:
+                        # what was stored is whole batches (each one transaction), as
+                        # after an interrupted run: consistent, and a re-run resumes it
+                        kept = (state.prior + state.done).sightings_added
+                        job.error = (f"{job.error}; the {kept:,} paper(s) stored before "
+                                     "it could not be taken out again and were kept, as "
+                                     "after an interrupted run (a re-run resumes the file)")
                 result = FileResult(source=job.source, error=job.error,
                                     traceback=job.traceback, sha256=job.sha256, fmt=job.fmt)
                 report.failures.append(result)

@@ -388,6 +388,7 @@ class Store:
         self._con = con
         self.path = path
         self.read_only = read_only
+        self.memory_limit: str | None = None  # the cap set at opening, for messages
 
     # --- opening ------------------------------------------------------------------
     @classmethod
@@ -423,6 +424,7 @@ class Store:
                 con.execute("SET checkpoint_threshold = '256MB'")
             if limit is not None:
                 con.execute(f"SET memory_limit = '{limit}'")
+                store.memory_limit = limit
             store._prepare_schema()
         except BaseException:
             con.close()
@@ -515,13 +517,26 @@ class Store:
             yield
             self._con.commit()
         except Exception as exc:
-            self._con.rollback()
+            self._rollback()
             if isinstance(exc, StoreError):
                 raise StoreError(f"could not {what}: {exc}") from exc.__cause__
-            raise StoreError(f"could not {what}: {exc}") from exc
+            raise StoreError(f"could not {what}: {_duckdb_problem(exc, self.memory_limit)}") \
+                from exc
         except BaseException:
-            self._con.rollback()
+            self._rollback()
             raise
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if DuckDB has not already ended it.
+
+        Why: a COMMIT that fails (out of memory, say) ends the transaction on DuckDB's
+        side, and ROLLBACK then raises "no transaction is active", which would hide the
+        error that matters. Nothing of the failed transaction is kept either way."""
+        try:
+            self._con.rollback()
+        except duckdb.TransactionException as exc:
+            if "no transaction is active" not in str(exc):
+                raise
 
     def _first(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         """The first row of a query, or None. Fetches everything: duckdb refuses new
@@ -960,6 +975,20 @@ def _size_setting(text: str) -> str:
 def _json(value: Mapping[str, Any]) -> str:
     """Options and counts as stable JSON text (sorted keys; odd values as strings)."""
     return json.dumps(dict(value), sort_keys=True, default=str, ensure_ascii=False)
+
+
+def _duckdb_problem(exc: Exception, memory_limit: str | None) -> str:
+    """What went wrong inside the database, in the words of this tool's options.
+
+    DuckDB's out-of-memory message ends in SQL advice ("SET memory_limit=...") that a
+    user of the command line cannot follow; they can raise ``--memory-limit``."""
+    text = str(exc)
+    if isinstance(exc, duckdb.OutOfMemoryException) or "could not allocate" in text:
+        first = text.splitlines()[0] if text else type(exc).__name__
+        cap = f"capped at {memory_limit}" if memory_limit else "capped"
+        return (f"the store ran out of memory (its buffer pool is {cap}) and this batch "
+                f"did not fit; raise --memory-limit ({first})")
+    return text
 
 
 def _open_error(path: Path, exc: Exception) -> StoreError:

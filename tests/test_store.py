@@ -261,6 +261,41 @@ def test_interrupt_rolls_back_and_propagates(db: Path, monkeypatch: pytest.Monke
         assert st.counts()["papers"] == 0
 
 
+class _CommitRunsOutOfMemory:
+    """A connection whose COMMIT fails the way DuckDB's does when the buffer pool is
+    full: the transaction is ended on DuckDB's side (rolled back), then it raises."""
+
+    def __init__(self, con: Any) -> None:
+        self._con = con
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._con, name)
+
+    def commit(self) -> None:
+        self._con.rollback()
+        raise duckdb.TransactionException(
+            "TransactionContext Error: Failed to commit: could not allocate block of size "
+            "256.0 KiB (7.5 MiB/7.6 MiB used)\n\nPossible solutions:\n* SET threads=X")
+
+
+def test_a_commit_that_fails_is_reported_by_its_cause(db: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB ends a transaction whose COMMIT fails; the ROLLBACK after it then raised
+    "no transaction is active", which hid the real cause (out of memory)."""
+    with Store.open(db, memory_limit="64MB") as st:
+        ingest(st, "a.txt", "sha-a", [orca()])
+        before = snapshot(st)
+        monkeypatch.setattr(st, "_con", _CommitRunsOutOfMemory(st._con))
+        with pytest.raises(StoreError) as raised:
+            ingest(st, "b.txt", "sha-b", [llama()])
+        message = str(raised.value)
+        assert message.startswith("could not store b.txt: the store ran out of memory")
+        assert "capped at 64MB" in message and "raise --memory-limit" in message
+        assert "no transaction is active" not in message and "SET threads" not in message
+        monkeypatch.undo()
+        assert snapshot(st) == before
+
+
 @pytest.mark.parametrize("bad_claim, message", [
     ({"paper_id": "arXiv:0000.00000"}, "which this file does not hold"),
     ({"paper_index": 7}, "which this file does not hold"),

@@ -243,6 +243,44 @@ def test_kill_9_mid_file_then_rerun_gives_a_complete_store(tmp_path: Path) -> No
     assert dupes == (0,)
 
 
+def test_a_store_out_of_memory_is_reported_and_a_rerun_completes(corpus: Path, reference: Path,
+                                                                  tmp_path: Path) -> None:
+    """A buffer pool too small for a batch: each file is reported with the option to
+    raise (no raw DuckDB error, no "no transaction is active"), what was stored is
+    whole batches, and the same command with room enough completes the store."""
+    db = tmp_path / "tight.duckdb"
+    failures: list[str] = []
+    ingest_paths(db, [str(corpus), str(SAMPLES)], batch_size=200, jobs=1,
+                 memory_limit="10MB", on_failure=lambda r: failures.append(str(r.error)))
+    assert failures, "10MB no longer too small for a batch: lower the limit in this test"
+    for error in failures:
+        assert "the store ran out of memory (its buffer pool is capped at 10MB)" in error
+        assert "raise --memory-limit" in error and "no transaction" not in error
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        kept = con.execute("SELECT count(*) FROM sightings WHERE source = ?",
+                           [str(corpus)]).fetchone()
+    finally:
+        con.close()
+    assert kept is not None and kept[0] % 200 == 0  # whole batches of the big file only
+    report = ingest_paths(db, [str(corpus), str(SAMPLES)], batch_size=200, jobs=1)
+    assert report.failed == 0
+    done, whole = table_digest(db), table_digest(reference)
+    # files went in in another order, so sightings are numbered in another order
+    assert {k: v for k, v in done.items() if k != "sightings"} == \
+        {k: v for k, v in whole.items() if k != "sightings"}
+    assert sightings_by_place(db) == sightings_by_place(reference)
+
+
+def sightings_by_place(db: Path) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT * EXCLUDE (run_id, sighting_no) FROM sightings "
+                           "ORDER BY source_sha256, paper_index").fetchall()
+    finally:
+        con.close()
+
+
 def test_a_bad_memory_limit_is_refused_before_the_store_is_touched(tmp_path: Path) -> None:
     db = tmp_path / "never.duckdb"
     run = subprocess.run([str(CLI), "ingest", str(SAMPLES), "--db", str(db),
