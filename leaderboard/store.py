@@ -985,9 +985,10 @@ def _duckdb_problem(exc: Exception, memory_limit: str | None) -> str:
     text = str(exc)
     if isinstance(exc, duckdb.OutOfMemoryException) or "could not allocate" in text:
         first = text.splitlines()[0] if text else type(exc).__name__
-        cap = f"capped at {memory_limit}" if memory_limit else "capped"
-        return (f"the store ran out of memory (its buffer pool is {cap}) and this batch "
-                f"did not fit; raise --memory-limit ({first})")
+        if memory_limit is None:  # DuckDB's own default cap: most of the machine's memory
+            return f"the store ran out of memory ({first})"
+        return (f"the store ran out of memory (its buffer pool is capped at {memory_limit}"
+                f" by --memory-limit); raise the cap ({first})")
     return text
 
 

@@ -290,7 +290,7 @@ def test_a_commit_that_fails_is_reported_by_its_cause(db: Path,
             ingest(st, "b.txt", "sha-b", [llama()])
         message = str(raised.value)
         assert message.startswith("could not store b.txt: the store ran out of memory")
-        assert "capped at 64MB" in message and "raise --memory-limit" in message
+        assert "capped at 64MB by --memory-limit); raise the cap" in message
         assert "no transaction is active" not in message and "SET threads" not in message
         monkeypatch.undo()
         assert snapshot(st) == before
