@@ -70,6 +70,18 @@ def counts(db: Path) -> dict[str, int]:
         con.close()
 
 
+def sightings_from(db: Path, source: Path) -> int:
+    """How many papers of ``source`` the store holds."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute("SELECT count(*) FROM sightings WHERE source = ?",
+                          [str(source)]).fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    return int(row[0])
+
+
 @pytest.fixture(scope="module")
 def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The corpus and the samples ingested in one batch per file, in this process."""
@@ -257,13 +269,7 @@ def test_a_store_out_of_memory_is_reported_and_a_rerun_completes(corpus: Path, r
         assert "the store ran out of memory (its buffer pool is capped at 10MB by " \
                "--memory-limit); raise the cap" in error
         assert "no transaction" not in error
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        kept = con.execute("SELECT count(*) FROM sightings WHERE source = ?",
-                           [str(corpus)]).fetchone()
-    finally:
-        con.close()
-    assert kept is not None and kept[0] % 200 == 0  # whole batches of the big file only
+    assert sightings_from(db, corpus) % 200 == 0  # whole batches of the big file only
     report = ingest_paths(db, [str(corpus), str(SAMPLES)], batch_size=200, jobs=1)
     assert report.failed == 0
     done, whole = table_digest(db), table_digest(reference)
@@ -344,10 +350,4 @@ def test_ingest_reads_no_further_than_a_failed_batch(corpus: Path, tmp_path: Pat
     assert yielded == list(range(400))  # batches 1-3 and the 4th read ahead; not 1,200
     assert str(corpus) in closed  # the reader was closed, not left holding the file
     assert report.counts()["files_added"] > 0
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        left = con.execute("SELECT count(*) FROM sightings WHERE source = ?",
-                           [str(corpus)]).fetchone()
-    finally:
-        con.close()
-    assert left == (0,)
+    assert sightings_from(db, corpus) == 0
