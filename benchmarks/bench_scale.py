@@ -922,7 +922,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--compare-n", type=int, default=COMPARE_N,
                         help="abstracts for the quantulum3 comparison (0: skip it)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of our extractor")
-    parser.add_argument("--quantulum-rounds", type=int, default=1)
+    parser.add_argument("--quantulum-rounds", type=int, default=3,
+                        help="rounds of quantulum3, best kept (default 3: one round of "
+                             "~30 s moved the ratio by a fifth between runs)")
     parser.add_argument("--timeout", type=float, default=None,
                         help="end a command after this many seconds (recorded)")
     parser.add_argument("--workdir", type=Path, default=None,
