@@ -229,7 +229,8 @@ class BatchMapper(Protocol):
 def _worker_init(parent: int) -> None:
     """Workers leave Ctrl-C to the parent, which stops the run and rolls back cleanly;
     end themselves when the parent is gone (``kill -9`` gives the pool no chance to
-    stop them); and load the registries once, before their first batch."""
+    stop them); and have the registries loaded before their first batch (inherited
+    from the fork server, which built them: this warm-up then costs nothing)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     from leaderboard.extract import extract_claims
@@ -273,9 +274,10 @@ class LocalMapper:
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
             # forkserver: workers are forked from a clean server process, never from
-            # this one, which holds the store's database threads and open files.
+            # this one, which holds the store's database threads and open files. The
+            # server builds the registries once (``extract.preload``) for all workers.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["leaderboard.extract", "leaderboard.stream"])
+            context.set_forkserver_preload(["leaderboard.extract.preload", "leaderboard.stream"])
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=context,
                                              initializer=_worker_init,
                                              initargs=(os.getpid(),))

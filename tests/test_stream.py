@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from conftest import CLI, ROOT, SAMPLES
 
-from leaderboard.extract import Limits
+from leaderboard.extract import Limits, _default_finder
 from leaderboard.ingest import ingest_paths
 from leaderboard.models import Claim, SourcedPaper
 from leaderboard.sources import iter_input_paths, read_source
@@ -119,6 +119,19 @@ def test_worker_processes_give_the_same_store(corpus: Path, reference: Path,
     assert report.failed == 0
     assert report.counts()["papers_new"] == counts(reference)["papers"]
     assert table_digest(db) == table_digest(reference)
+
+
+def registry_cache() -> tuple[int, int]:
+    """(hits, misses) of the registry cache in the process that runs this."""
+    info = _default_finder.cache_info()
+    return info.hits, info.misses
+
+
+def test_workers_start_with_the_registries_the_fork_server_built() -> None:
+    with LocalMapper(jobs=2, pool_after=0) as mapper:
+        hits, misses = mapper._executor().submit(registry_cache).result(timeout=120)
+    # built once, before the fork (the miss); the worker's own warm-up found them (a hit)
+    assert (misses, hits >= 1) == (1, True)
 
 
 def test_extract_output_does_not_depend_on_jobs_or_batches(corpus: Path, tmp_path: Path) -> None:
