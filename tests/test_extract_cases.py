@@ -20,7 +20,7 @@ CASES: list[Case] = [
     # --- scores ---------------------------------------------------------------------
     ("With iterative preference learning, Orca-Math achieves 86.81% on GSM8K.", None,
      [dict(value_text="86.81%", kind="score", value=86.81, unit="%", model="Orca-Math",
-           benchmark="GSM8K", metric=None)]),
+           benchmark="GSM8K", metric="accuracy")]),  # GSM8K's metric (the guide's example)
     ("Curry-DPO achieves a score of 7.43 on MT-bench with the Zephyr-7B model.",
      "Curry-DPO: Enhancing Alignment",
      [dict(value_text="7.43", kind="score", value=7.43, unit=None, model="Curry-DPO",
@@ -38,12 +38,35 @@ CASES: list[Case] = [
     ("Experiments show it needs a 24G GPU for training and runs in 41 hours.", None,
      [dict(value_text="24", kind="score", value=24.0, unit="GB", metric="memory"),
       dict(value_text="41", kind="score", value=41.0, unit="hours", metric="training time")]),
+    # no metric word: a registered benchmark's own metric, if the number is on its scale
+    ("Our 3B model reaches 71.2% on MMLU and 31.4 on WMT14 En-De.", None,
+     [dict(value_text="71.2%", kind="score", benchmark="MMLU", metric="accuracy"),
+      dict(value_text="31.4", kind="score", benchmark="WMT14 En-De", metric="bleu")]),
+    ("Our 3B model reaches 0.62 on MMLU.", None,  # a fraction: not on MMLU's % scale
+     [dict(value_text="0.62", kind="score", benchmark="MMLU", metric=None)]),
+    ("Zeta-7B achieves 7.9 on MT-Bench.", None,  # "score" would say nothing more
+     [dict(value_text="7.9", kind="score", benchmark="MT-Bench", metric=None)]),
+    ("It improves MMLU by 3.1%.", None,  # a change: relative or absolute, unsaid
+     [dict(value_text="3.1%", kind="delta", benchmark="MMLU", metric=None)]),
+    # a metric named by its acronym before "metric"
+    ("The Mean Faithfulness (MF) metric rises from 41% to 55% on HaluEval.", None,
+     [dict(value_text="41%", kind="score", metric="mf"),
+      dict(value_text="55%", kind="score", metric="mf")]),
     # --- deltas ---------------------------------------------------------------------
     ("OpenVLA outperforms RT-2-X (55B) by 16.5% in absolute task success rate across 29 tasks.",
      None,
      [dict(value_text="16.5%", kind="delta", value=16.5, unit="%", model="OpenVLA",
            baseline="RT-2-X", direction="increase", delta_type="absolute",
            metric="success rate")]),
+    # a class of systems, then named examples of it: the example is the reference
+    ("FastNet outperforms strong recurrent baselines such as LSTM-XL (1.2B) by 4.2% on SQuAD.",
+     None,
+     [dict(value_text="4.2%", kind="delta", model="FastNet", baseline="LSTM-XL")]),
+    ("It beats prior retrieval methods, including ColBERT, by 3.1 points on MS MARCO.", None,
+     [dict(value_text="3.1", kind="delta", baseline="ColBERT")]),
+    # ... but not past a preposition: "on tasks such as X" names tasks, not a reference
+    ("TinyGen outperforms GPT-2 on tasks such as Summarization by 2.5%.", None,
+     [dict(value_text="2.5%", kind="delta", baseline="GPT-2")]),
     ("DCLM-Baseline represents a 6.6 percentage point improvement on MMLU.", None,
      [dict(value_text="6.6", kind="delta", value=6.6, unit="pp", benchmark="MMLU",
            delta_type="absolute")]),
@@ -91,6 +114,21 @@ CASES: list[Case] = [
      [dict(value_text="90.7%", benchmark="Vicuna", model="Curry-DPO", metric="win rate"),
       dict(value_text="87.1%", benchmark="WizardLM"),
       dict(value_text="87.9%", benchmark="UltraFeedback")]),
+    # the subject: a name with a head noun, a verb the rules did not list
+    ("Across six benchmarks, ZephyrLM models exhibit up to a 9% improvement over Pythia.",
+     None, [dict(value_text="9%", kind="delta", model="ZephyrLM", baseline="Pythia")]),
+    ("By pruning heads, KVTrim helps stabilise decoding and cuts latency by 30% compared "
+     "to vLLM.", None, [dict(value_text="30%", kind="delta", model="KVTrim", baseline="vLLM")]),
+    # "Mistral 7B" in a list of examples is Mistral's size, not the subject's
+    ("NovaLM outperforms community models such as Mistral 7B and Gemma 7B by 2.0% on MMLU.",
+     None, [dict(value_text="2.0%", kind="delta", model="NovaLM", params=None,
+                 baseline="Mistral 7B")]),
+    # the names after the numbers; the last number's unit and reading cover the list
+    ("OmniTab brings 2.1, 5.3 and 0.8 point gains on MMLU, GSM8K and HumanEval over "
+     "its base model, respectively.", None,
+     [dict(value_text="2.1", kind="delta", unit="points", benchmark="MMLU"),
+      dict(value_text="5.3", kind="delta", unit="points", benchmark="GSM8K"),
+      dict(value_text="0.8", kind="delta", unit="points", benchmark="HumanEval")]),
     ("Our model is comparable to Mistral-7B-v0.3 and Llama 3 8B on MMLU (63% & 66%).", None,
      [dict(value_text="63%", model="Mistral-7B-v0.3", params=7e9, role="baseline"),
       dict(value_text="66%", model="Llama 3 8B", params=8e9, role="baseline")]),

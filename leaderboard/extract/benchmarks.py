@@ -74,6 +74,17 @@ class RegistryIndex(Protocol):
 
     def find_all(self, text: str) -> list[Any]: ...
 
+    def get(self, benchmark_id: str) -> Any: ...
+
+
+# How a number must be written to be on a benchmark's scale (``Scale.unit``): a
+# percentage scale takes "63%", a fixed-point or bare scale a plain number.
+_SCALE_UNITS: dict[str | None, tuple[str | None, ...]] = {
+    "%": ("%",),
+    "points": (None, "points"),
+    None: (None,),
+}
+
 
 class RegistryBenchmarkFinder(BenchmarkFinder):
     """Registry mentions first; written-form mentions where the registry has none."""
@@ -96,6 +107,24 @@ class RegistryBenchmarkFinder(BenchmarkFinder):
             or self._metric_re.fullmatch(name)
             or name.lower().endswith("-based")
         )
+
+    def default_metric(self, benchmark_id: str, unit: str | None, value: float) -> str | None:
+        """The registry's default metric of a benchmark, when a number written with
+        ``unit`` and ``value`` is on that benchmark's scale (unit and range); None for
+        an unknown benchmark, a number off its scale, or the bare metric "score" (it
+        says no more than the number does)."""
+        entry = self._index.get(benchmark_id) if self._index is not None else None
+        if entry is None or entry.metric == "score":
+            return None
+        scale = entry.scale
+        if unit not in _SCALE_UNITS.get(scale.unit, ()):
+            return None
+        if (scale.min is not None and value < scale.min) or (
+            scale.max is not None and value > scale.max
+        ):
+            return None
+        metric: str = entry.metric
+        return metric
 
     def __call__(self, text: str) -> list[tuple[int, int, str, str | None]]:
         found: list[tuple[int, int, str, str | None]] = []

@@ -275,14 +275,27 @@ _BASELINE_STOP = re.compile(
     r"when|as|of\s+\d|under|through|without)\b|[,;:.(]\s|[,;:]|\s\(|\.$",
     re.I,
 )
+# "outperforming closed models such as RT-2-X (55B) by 16.5%": a class of systems
+# (lower-case words, no preposition) followed by named examples of it; the reference
+# the number is measured against is the named example, not the class.
+_CLASS_THEN_EXAMPLES = re.compile(
+    r"(?:(?!(?:by|on|in|across|at|with|while|using|for|which|that|when|under|through|"
+    r"without|of|to|and|or)\b)[a-z][\w-]*\s+){0,6}?"
+    r"(?!(?:by|on|in|across|at|with|while|using|for|which|that|when|under|through|"
+    r"without|of|to|and|or)\b)[a-z][\w-]*,?\s+(?:such\s+as|including|e\.g\.,?)\s+(?=[A-Z0-9])"
+)
 _SUBJECT_VERB = re.compile(
-    r"^\s*(?:\([^)]*\)\s*)?(?:,[^,]*,\s*|,\s*)?(?:also\s+|further\s+|even\s+|still\s+|consistently\s+|"
+    # ("Minitron models exhibit ...": a head noun may follow the name; "the X model
+    # using Y" is a noun phrase, not a subject and its verb)
+    r"^\s*(?:\([^)]*\)\s*)?(?:(?:models?|family|variants?|series|agents?)\s+(?!using\b))?"
+    r"(?:,[^,]*,\s*|,\s*)?(?:also\s+|further\s+|even\s+|still\s+|consistently\s+|"
     r"significantly\s+|can\s+|could\s+|only\s+|now\s+|then\s+)*(?:achiev|reach|obtain|attain|"
     r"outperform|surpass|improv|exceed|beat|match|deliver|yield|show|exhibit|demonstrat|enjoy|"
     r"requir|reduc|cut|boost|run|is|are|was|were|has|have|provid|gets?|scor|establish|set|"
     r"perform|represent|trains?|converg|uses?|using|needs?|consum|leads?|enabl|ranks?|"
     r"accelerat|compress|process|generat|increas|speed|sav|retain|maintain|preserv|recover|"
-    r"surpass|attain|lower|gain|record|push|bring|narrow|close|produc|approach)",
+    r"surpass|attain|lower|gain|record|push|bring|narrow|close|produc|approach|help|offer|"
+    r"rival|excel)",
     re.I,
 )
 # "outperforms 16-bit LoRA at 80.06%": the number after "at" is the level of the object
@@ -346,6 +359,9 @@ _FROM_TO_VS_B = re.compile(r"\b(?=[ftv])(?:from|to|vs\.?)\s*$")
 _OF_A = re.compile(r"^\)?\s*of\b")
 _OF_B = re.compile(r"\bof\s*$")
 _TRAIN_B = re.compile(r"\btrain", re.I)
+# "the Natural Language Inference (NLI) metric increasing from 25% to 37%": a metric
+# the lexicon does not list, named by its acronym right before the word "metric"
+_NAMED_METRIC = re.compile(r"\b(?P<name>[A-Z][A-Z0-9@\-]{1,9})\)?\s+metric\b")
 _PHRASE_DETERMINER = re.compile(r"^(?:the|a|an|all|other|existing|several|many|most)\s+", re.I)
 _LEADING_DIGIT = re.compile(r"^\d")
 _COMPARED_NAME_B = re.compile(
@@ -691,7 +707,10 @@ def _metric(m: NumberMention, kind: str, before: str, after: str, lex: Lexicon) 
     b = before if kind != "ratio" else before[-80:]
     met_b = _last(lex.metric_re, b)
     if kind == "score":  # a score's metric is a metric word, never a dimension
-        return lex.metric_of(met_b) if met_b else None
+        if met_b:
+            return lex.metric_of(met_b)
+        named = _last(_NAMED_METRIC, b) if "metric" in b else None
+        return named.group("name").lower() if named else None
     dim_b = _last(lex.dimension_re, b)
     if dim_b and (not met_b or dim_b.end() > met_b.end()):
         return lex.dimension_of(dim_b)
@@ -753,6 +772,9 @@ def _baseline_cues(window: str) -> list[tuple[int, str]]:
     cues = []
     for cue in _BASELINE_CUE.finditer(window):
         start = cue.end()
+        examples = _CLASS_THEN_EXAMPLES.match(window, start)
+        if examples:
+            start = examples.end()
         stop = _BASELINE_STOP.search(window, start)
         phrase = window[start : stop.start() if stop else len(window)]
         cleaned = _clean_phrase(phrase)
@@ -911,6 +933,11 @@ _PAREN_GLOSS = re.compile(r"\([^()]*[A-Z][\w\-]*[^()]*,\s*$")
 _SIZE_NAME_TAIL = re.compile(
     r"(?:[A-Za-z][\w\-.]*[A-Z0-9][\w\-.]*|[A-Z][\w\-.]*\s\d+(?:\.\d+)?)\s$"
 )
+# a plain capitalised name in a list or a comparison: "such as Mistral 7B, Gemma 7B"
+# (tried only on the last words, and only after a lower-case letter and a space)
+_SIZE_LISTED_NAME = re.compile(
+    r"(?:[,(;]\s*|\b(?:and|or|as|like|than|vs\.?|versus|including|to|with)\s)[A-Z][a-z]+\s$"
+)
 _SIZE_BOUND_BEFORE = re.compile(
     r"(?=[<>≤≥abeflmou])(?:<|>|≤|≥|\bup\s+to|\bat\s+least|\bat\s+most|\bover|\bmore\s+than|"
     r"\bless\s+than|\bunder|\bbelow|\babove|\bfrom|\bbeyond|\bexceeding)\s*(?:at\s+least\s+)?$",
@@ -950,8 +977,11 @@ def _sentence_sizes(
             before
         ):
             continue  # "RT-2-X (55B)", "(Turing-NLG, 17B parameters)": another model's size
-        if _SIZE_NAME_TAIL.search(before) and not _SIZE_DETERMINER_B.search(before):
-            continue  # "LLaMA2 7B", "Llama 3 8B": the size ends a model name
+        if (
+            _SIZE_NAME_TAIL.search(before)
+            or (before[-2:-1].islower() and _SIZE_LISTED_NAME.search(before[-30:]))
+        ) and not _SIZE_DETERMINER_B.search(before):
+            continue  # "LLaMA2 7B", "Llama 3 8B", "Mistral 7B": the size ends a model name
         if _SIZE_BOUND_BEFORE.search(before) or _SIZE_BOUND_AFTER.match(after):
             continue  # "<1M parameters", "up to 2.7B", "7B or less": a bound, not a size
         if _SIZE_OF_BASELINE.search(before):
@@ -1124,6 +1154,10 @@ class BenchmarkFinder(Protocol):
 
     def __call__(self, text: str) -> list[tuple[int, int, str, str | None]]: ...
 
+    def default_metric(self, benchmark_id: str, unit: str | None, value: float) -> str | None:
+        """The metric a registered benchmark reports, for a level written on its scale."""
+        ...
+
 
 def extract_drafts(
     abstract: str, title: str | None, finder: BenchmarkFinder, lex: Lexicon | None = None
@@ -1180,6 +1214,7 @@ def extract_drafts(
     _apply_pairs(p, out)
     _apply_parallel_sizes(p, out)
     _carry_benchmarks(p, out)
+    _default_metrics(p, out)
     _mark_restated(out)
     return out
 
@@ -1248,7 +1283,7 @@ def _propagate_lists(
                     current is not None
                     and current.kind == "score"
                     and neighbour.kind != "score"
-                    and m.unit == n.unit
+                    and (m.unit == n.unit or (m.unit is None and n.unit == "points"))
                     and not current.cue
                     and not _PAIR_A.match(text[m.tail_end : m.tail_end + 12])
                 )
@@ -1261,12 +1296,15 @@ def _propagate_lists(
                         sentence=neighbour.sentence,
                         kind=neighbour.kind,
                         unit=n.unit if n.unit == "points" else m.unit,
+                        cue=neighbour.cue,  # a bare number has no cue of its own
                     )
                     changed = True
                     break
-                if takes_reading:
+                if takes_reading:  # ("2.1, 5.3 and 0.8 point gains": points, all three)
                     assert current is not None
                     current.kind = neighbour.kind
+                    if neighbour.unit == "points":
+                        current.unit = "points"
                     current.cue = True
                     changed = True
                     break
@@ -1337,7 +1375,8 @@ def _fill(
 
 
 def _apply_respectively(p: _Paper, drafts: list[DraftClaim]) -> None:
-    """ "A, B and C (x, y, z respectively)": pair the i-th number with the i-th name."""
+    """ "A, B and C (x, y, z respectively)": pair the i-th number with the i-th name;
+    "x, y and z gains on A, B and C, respectively": the names may follow the numbers."""
     by_sentence: dict[int, list[DraftClaim]] = {}
     for d in drafts:
         by_sentence.setdefault(d.sentence.start, []).append(d)
@@ -1356,8 +1395,14 @@ def _apply_respectively(p: _Paper, drafts: list[DraftClaim]) -> None:
         first = group[0].mention.start
         bm_before = [b for b in bms if b[1] <= first]
         nm_before = [n for n in names if n.end <= first and not _is_benchmark_name(n.text, bms)]
+        # (after the numbers: only up to the "respectively" that pairs them)
+        until = sent.start + resp.start() if resp else -1
+        bm_after = [b for b in bms if group[-1].mention.tail_end <= b[0] and b[1] <= until]
         if len(bm_before) >= len(group) and _is_listed(p.text, bm_before[-len(group) :]):
             for d, b in zip(group, bm_before[-len(group) :], strict=True):
+                d.benchmark, d.benchmark_id = b[2], b[3]
+        elif len(bm_after) >= len(group) and _is_listed(p.text, bm_after[: len(group)]):
+            for d, b in zip(group, bm_after[: len(group)], strict=True):
                 d.benchmark, d.benchmark_id = b[2], b[3]
         elif len(nm_before) >= len(group) and _is_listed(
             p.text, [(n.start, n.end) for n in nm_before[-len(group) :]]
@@ -1536,6 +1581,16 @@ def _carry_benchmarks(p: _Paper, drafts: list[DraftClaim]) -> None:
                 if len({b[3] or b[2] for b in bms}) == 1:
                     d.benchmark, d.benchmark_id = bms[0][2], bms[0][3]
                 break
+
+
+def _default_metrics(p: _Paper, drafts: list[DraftClaim]) -> None:
+    """A score with no metric word, on a registered benchmark and written on that
+    benchmark's own scale, is in the metric the benchmark reports: "86.81% on GSM8k"
+    is an accuracy, "63% on MMLU" too. (Deltas are left alone: a change can be in any
+    metric, relative or absolute, and the text does not say which.)"""
+    for d in drafts:
+        if d.metric is None and d.kind == "score" and d.benchmark_id:
+            d.metric = p.finder.default_metric(d.benchmark_id, d.unit, d.mention.value)
 
 
 def _mark_restated(drafts: list[DraftClaim]) -> None:
