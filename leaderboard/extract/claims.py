@@ -278,11 +278,13 @@ _BASELINE_STOP = re.compile(
 # "outperforming closed models such as RT-2-X (55B) by 16.5%": a class of systems
 # (lower-case words, no preposition) followed by named examples of it; the reference
 # the number is measured against is the named example, not the class.
-_CLASS_THEN_EXAMPLES = re.compile(
-    r"(?:(?!(?:by|on|in|across|at|with|while|using|for|which|that|when|under|through|"
-    r"without|of|to|and|or)\b)[a-z][\w-]*\s+){0,6}?"
+_CLASS_WORD = (
     r"(?!(?:by|on|in|across|at|with|while|using|for|which|that|when|under|through|"
-    r"without|of|to|and|or)\b)[a-z][\w-]*,?\s+(?:such\s+as|including|e\.g\.,?)\s+(?=[A-Z0-9])"
+    r"without|of|to|and|or)\b)[a-z][\w-]*"
+)
+_CLASS_THEN_EXAMPLES = re.compile(
+    r"(?:" + _CLASS_WORD + r"\s+){0,6}?" + _CLASS_WORD
+    + r",?\s+(?:such\s+as|including|e\.g\.,?)\s+(?=[A-Z0-9])"
 )
 _SUBJECT_VERB = re.compile(
     # ("Minitron models exhibit ...": a head noun may follow the name; "the X model
