@@ -123,6 +123,12 @@ CASES: list[Case] = [
     ("NovaLM outperforms community models such as Mistral 7B and Gemma 7B by 2.0% on MMLU.",
      None, [dict(value_text="2.0%", kind="delta", model="NovaLM", params=None,
                  baseline="Mistral 7B")]),
+    ("Fine-tuned on our corpus, the model gains 4.1 BLEU.", None,  # "gains" as a verb
+     [dict(value_text="4.1", kind="delta", direction="increase")]),
+    # "on Llama-3" is shaped like "on CIFAR-10", but the model registry knows the family
+    ("Based on Llama-3 as our backbone, PolyMT gains 3.2 points on average.", None,
+     [dict(value_text="3.2", kind="delta", model="PolyMT", benchmark=None,
+           base_model="Llama-3")]),
     # the names after the numbers; the last number's unit and reading cover the list
     ("OmniTab brings 2.1, 5.3 and 0.8 point gains on MMLU, GSM8K and HumanEval over "
      "its base model, respectively.", None,

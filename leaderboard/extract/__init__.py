@@ -36,8 +36,10 @@ DEFAULT_LIMITS = Limits()
 @lru_cache(maxsize=1)
 def _default_finder() -> RegistryBenchmarkFinder:
     models = default_model_index()
-    names = frozenset(n for entry in models.registry.models for n in (entry.name, *entry.aliases))
-    return RegistryBenchmarkFinder(default_benchmark_index(), names)
+    entries = models.registry.models
+    names = frozenset(n for entry in entries for n in (entry.name, *entry.aliases))
+    families = frozenset(entry.family for entry in entries if entry.family)
+    return RegistryBenchmarkFinder(default_benchmark_index(), names, families)
 
 
 @lru_cache(maxsize=8192)

@@ -16,6 +16,7 @@ from leaderboard.extract.entities import GENERIC_ACRONYMS, is_name_like
 from leaderboard.extract.lexicon import default_lexicon
 from leaderboard.extract.sizes import size_from_name
 from leaderboard.extract.text import lacks_all
+from leaderboard.registry.lookup import normalise_name
 
 _NAME = r"[A-Z][A-Za-z0-9]*(?:[\-_'’.][A-Za-z0-9]+)*(?:\s(?:\d+(?:\.\d+)?|v\d+|Pro|Hard|Lite))?"
 # "X benchmark/dataset/leaderboard/test set", and the lists before it: "A, B and C datasets"
@@ -90,10 +91,17 @@ class RegistryBenchmarkFinder(BenchmarkFinder):
     """Registry mentions first; written-form mentions where the registry has none."""
 
     def __init__(
-        self, index: RegistryIndex | None, model_names: frozenset[str] = frozenset()
+        self,
+        index: RegistryIndex | None,
+        model_names: frozenset[str] = frozenset(),
+        model_families: frozenset[str] = frozenset(),
     ) -> None:
         self._index = index
         self._models = model_names
+        # Only shape says "on LLaMA-2" is a benchmark (like "on CIFAR-10"): a model or a
+        # family the model registry knows, compared as the registry compares names,
+        # is not one there. ("Vicuna ... test datasets" says so, and stays a benchmark.)
+        self._model_keys = frozenset(normalise_name(n) for n in model_names | model_families)
         self._metric_re = default_lexicon().metric_re
 
     def _plausible(self, name: str) -> bool:
@@ -151,7 +159,11 @@ class RegistryBenchmarkFinder(BenchmarkFinder):
             add(m.start("name"), m.end("name"), m.group("name"))
         for m in _ON.finditer(text):
             name = m.group("name")
-            if is_name_like(name) and _BENCHMARK_SHAPE.search(name.split()[0]):
+            if (
+                is_name_like(name)
+                and _BENCHMARK_SHAPE.search(name.split()[0])
+                and normalise_name(name) not in self._model_keys
+            ):
                 add(m.start("name"), m.end("name"), name)
         found.sort()
         return found

@@ -93,8 +93,8 @@ _B_DELTA_LEAD = re.compile(
 )
 # "reduce a 93% the memory", "accelerating 50% the training": a change verb right before
 _B_CHANGE_VERB = re.compile(
-    r"\b(?=[abcdilrs])(?:reduc\w*|accelerat\w*|improv\w*|increas\w*|decreas\w*|"
-    r"cut\w*|boost\w*|lower\w*|rais\w*|shrink\w*)\s+(?:also\s+|a\s+|"
+    r"\b(?=[abcdgilrs])(?:reduc\w*|accelerat\w*|improv\w*|increas\w*|decreas\w*|"
+    r"cut\w*|boost\w*|lower\w*|rais\w*|shrink\w*|gain(?:s|ed|ing)?)\s+(?:also\s+|a\s+|"
     r"up\s*to\s+|about\s+|nearly\s+|approximately\s+)*$",
     re.I,
 )
@@ -191,7 +191,7 @@ _DELTA_LEAD_GATE = Gated(_B_DELTA_LEAD, _DELTA_NOUN_WORDS, starts=True)
 _CHANGE_VERB_GATE = Gated(
     _B_CHANGE_VERB,
     ("reduc", "accelerat", "improv", "increas", "decreas", "cut", "boost", "lower", "rais",
-     "shrink"),
+     "shrink", "gain"),
     starts=True,
 )
 _RATIO_OF_GATE = Gated(
