@@ -124,7 +124,10 @@ CASES: list[Case] = [
      None, [dict(value_text="2.0%", kind="delta", model="NovaLM", params=None,
                  baseline="Mistral 7B")]),
     ("Fine-tuned on our corpus, the model gains 4.1 BLEU.", None,  # "gains" as a verb
-     [dict(value_text="4.1", kind="delta", direction="increase")]),
+     [dict(value_text="4.1", kind="delta", direction="increase", unit="points",
+           delta_type="absolute")]),  # points of the metric itself
+    ("It obtains a 2.3 accuracy gain over the base model.", None,  # accuracy is a %
+     [dict(value_text="2.3", kind="delta", unit=None, delta_type="absolute")]),
     # "on Llama-3" is shaped like "on CIFAR-10", but the model registry knows the family
     ("Based on Llama-3 as our backbone, PolyMT gains 3.2 points on average.", None,
      [dict(value_text="3.2", kind="delta", model="PolyMT", benchmark=None,

@@ -77,6 +77,9 @@ class RegistryIndex(Protocol):
 
     def get(self, benchmark_id: str) -> Any: ...
 
+    @property
+    def registry(self) -> Any: ...
+
 
 # How a number must be written to be on a benchmark's scale (``Scale.unit``): a
 # percentage scale takes "63%", a fixed-point or bare scale a plain number.
@@ -103,6 +106,12 @@ class RegistryBenchmarkFinder(BenchmarkFinder):
         # is not one there. ("Vicuna ... test datasets" says so, and stays a benchmark.)
         self._model_keys = frozenset(normalise_name(n) for n in model_names | model_families)
         self._metric_re = default_lexicon().metric_re
+        # metrics every registered benchmark reports in % (accuracy, pass@1, win rate):
+        # a difference of them written bare is not in "points" of a point scale
+        scales: dict[str, set[str | None]] = {}
+        for entry in index.registry.benchmarks if index is not None else ():
+            scales.setdefault(entry.metric, set()).add(entry.scale.unit)
+        self._percent_metrics = frozenset(m for m, units in scales.items() if units == {"%"})
 
     def _plausible(self, name: str) -> bool:
         head = name.split()[0]
@@ -133,6 +142,10 @@ class RegistryBenchmarkFinder(BenchmarkFinder):
             return None
         metric: str = entry.metric
         return metric
+
+    def reported_in_percent(self, metric: str | None) -> bool:
+        """Whether every registered benchmark reporting ``metric`` reports it in %."""
+        return metric in self._percent_metrics
 
     def __call__(self, text: str) -> list[tuple[int, int, str, str | None]]:
         found: list[tuple[int, int, str, str | None]] = []

@@ -747,9 +747,16 @@ def _direction(kind: str, before: str, after: str, lex: Lexicon) -> str | None:
     return "increase" if kind == "delta" else None
 
 
-def _delta_type(m: NumberMention, before: str, after: str) -> str | None:
+def _delta_type(unit: str | None, before: str, after: str, lex: Lexicon) -> str | None:
+    """Absolute when written so, in points, or as a number of the metric itself ("a
+    1.67 accuracy gain", "12 BLEU"); relative when written so; else unspecified."""
     window = (before[-40:] + " " + after[:40]).lower()
-    if m.unit in ("pp", "points") or "absolute" in window or "percentage point" in window:
+    if (
+        unit in ("pp", "points")
+        or "absolute" in window
+        or "percentage point" in window
+        or (unit is None and after[:1].isspace() and lex.metric_re.match(after, 1))
+    ):
         return "absolute"
     if "relative" in window:
         return "relative"
@@ -1160,6 +1167,10 @@ class BenchmarkFinder(Protocol):
         """The metric a registered benchmark reports, for a level written on its scale."""
         ...
 
+    def reported_in_percent(self, metric: str | None) -> bool:
+        """Whether every registered benchmark that reports ``metric`` does so in %."""
+        ...
+
 
 def extract_drafts(
     abstract: str, title: str | None, finder: BenchmarkFinder, lex: Lexicon | None = None
@@ -1323,9 +1334,13 @@ def _fill(
     before = _clause_before(text, m.start, sent)
     after = _after(text, m.tail_end, sent)
     d.metric = _metric(m, d.kind, before, after, lex)
+    if d.kind == "delta" and d.unit is None and after[:1].isspace():
+        named = lex.metric_re.match(after, 1)
+        if named and not p.finder.reported_in_percent(lex.metric_of(named)):
+            d.unit = "points"  # "an improvement of 12 BLEU": points of the metric itself
     d.qualifier = _qualifier(m, before, after)
     d.direction = _direction(d.kind, before, after, lex)
-    d.delta_type = _delta_type(m, before, after) if d.kind == "delta" else None
+    d.delta_type = _delta_type(d.unit, before, after, lex) if d.kind == "delta" else None
     d.setting = _setting(before, after, sent.text)
     task = _TASK_GATE.search(after[:60])
     d.task = task.group(1) if task else None
