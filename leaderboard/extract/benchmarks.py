@@ -140,8 +140,7 @@ class RegistryBenchmarkFinder(BenchmarkFinder):
             scale.max is not None and value > scale.max
         ):
             return None
-        metric: str = entry.metric
-        return metric
+        return str(entry.metric)
 
     def reported_in_percent(self, metric: str | None) -> bool:
         """Whether every registered benchmark reporting ``metric`` reports it in %."""

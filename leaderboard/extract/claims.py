@@ -747,15 +747,16 @@ def _direction(kind: str, before: str, after: str, lex: Lexicon) -> str | None:
     return "increase" if kind == "delta" else None
 
 
-def _delta_type(unit: str | None, before: str, after: str, lex: Lexicon) -> str | None:
-    """Absolute when written so, in points, or as a number of the metric itself ("a
-    1.67 accuracy gain", "12 BLEU"); relative when written so; else unspecified."""
+def _delta_type(unit: str | None, before: str, after: str, of_metric: bool) -> str | None:
+    """Absolute when written so, in points, or as a number of the metric itself
+    (``of_metric``: "a 1.67 accuracy gain", "12 BLEU"); relative when written so; else
+    unspecified."""
     window = (before[-40:] + " " + after[:40]).lower()
     if (
         unit in ("pp", "points")
+        or of_metric
         or "absolute" in window
         or "percentage point" in window
-        or (unit is None and after[:1].isspace() and lex.metric_re.match(after, 1))
     ):
         return "absolute"
     if "relative" in window:
@@ -1334,13 +1335,20 @@ def _fill(
     before = _clause_before(text, m.start, sent)
     after = _after(text, m.tail_end, sent)
     d.metric = _metric(m, d.kind, before, after, lex)
-    if d.kind == "delta" and d.unit is None and after[:1].isspace():
-        named = lex.metric_re.match(after, 1)
-        if named and not p.finder.reported_in_percent(lex.metric_of(named)):
-            d.unit = "points"  # "an improvement of 12 BLEU": points of the metric itself
+    # a difference written as a number of its metric ("12 BLEU"): read once, for the
+    # unit (points, unless the metric is a percentage) and for the delta type
+    of_metric = (
+        lex.metric_re.match(after, 1)
+        if d.kind == "delta" and d.unit is None and after[:1].isspace()
+        else None
+    )
+    if of_metric and not p.finder.reported_in_percent(lex.metric_of(of_metric)):
+        d.unit = "points"
     d.qualifier = _qualifier(m, before, after)
     d.direction = _direction(d.kind, before, after, lex)
-    d.delta_type = _delta_type(d.unit, before, after, lex) if d.kind == "delta" else None
+    d.delta_type = (
+        _delta_type(d.unit, before, after, of_metric is not None) if d.kind == "delta" else None
+    )
     d.setting = _setting(before, after, sent.text)
     task = _TASK_GATE.search(after[:60])
     d.task = task.group(1) if task else None
