@@ -159,6 +159,17 @@ CASES: list[Case] = [
       dict(value_text="26%", kind="delta", baseline="initializing model"),
       dict(value_text="7%", kind="score", model="initializing model", role="baseline"),
       dict(value_text="33%", kind="score")]),
+    # a reference belongs to the change it is stated with, not to levels beside it
+    ("Our model reaches 81.2% on ARC-Easy, a gain of 4.1% over the Llama-2 baseline.", None,
+     [dict(value_text="81.2%", kind="score", baseline=None),
+      dict(value_text="4.1%", kind="delta", baseline="Llama-2 baseline")]),
+    ("It reaches a win rate of 33% against GPT-4, a gain of 26% over the initial model.", None,
+     [dict(value_text="33%", kind="score", baseline="GPT-4"),  # written right after it
+      dict(value_text="26%", kind="delta", baseline="initial model")]),
+    ("Accuracy rises from 61.0% to 65.5%, a 4.5% gain over the base model.", None,
+     [dict(value_text="61.0%", kind="score", model="base model", role="baseline"),
+      dict(value_text="65.5%", kind="score"),
+      dict(value_text="4.5%", kind="delta", baseline="base model")]),
     ("UtK is trained on models with 7B and 72B parameters and achieves 75% and 84.5% on RULER.",
      None,
      [dict(value_text="75%", params=7e9, benchmark="RULER"),
@@ -226,3 +237,40 @@ def test_extraction_is_deterministic() -> None:
     first = [(c.mention.start, c.kind, c.model, c.metric) for c in extract_claims(text)]
     second = [(c.mention.start, c.kind, c.model, c.metric) for c in extract_claims(text)]
     assert first == second
+
+
+# Fields compared exactly (the table above accepts a reference that contains the name).
+EXACT_CASES: list[Case] = [
+    # the reference ends before "of <number>"; "(29% to 41%)" between a change and its
+    # reference does not move the reference away from it
+    ("ZetaLM reaches a win rate against Claude-2 of 41% on Arena-Hard, a gain of 12% "
+     "(29% to 41%) over the SFT model.", None,
+     [dict(value_text="41%", kind="score", baseline="Claude-2"),
+      dict(value_text="12%", kind="delta", baseline="SFT model"),
+      dict(value_text="29%", kind="score", model="SFT model", role="baseline"),
+      dict(value_text="41%", kind="score")]),
+    # listed names followed by their verb are what the numbers are about (here the
+    # paper's method applied to them); the reference is the one after "than"
+    ("With PruneKit, pruned BERT and RoBERTa are 3.2x and 2.9x faster than the dense "
+     "models, respectively.", "PruneKit: Structured Pruning for Encoders",
+     [dict(value_text="3.2x", model="PruneKit", base_model="BERT", baseline="dense models"),
+      dict(value_text="2.9x", model="PruneKit", base_model="RoBERTa",
+           baseline="dense models")]),
+    # ... but written in the passive, the names are what the method improves on
+    ("Applied to them, PruneKit helps: scores of Llama-2-7B and Qwen-7B are raised by 3.1% "
+     "and 2.4%, respectively.", "PruneKit: Structured Pruning for Encoders",
+     [dict(value_text="3.1%", model="PruneKit", base_model="Llama-2-7B", baseline="Llama-2-7B"),
+      dict(value_text="2.4%", model="PruneKit", base_model="Qwen-7B", baseline="Qwen-7B")]),
+]
+
+
+@pytest.mark.parametrize(("text", "title", "expected"), EXACT_CASES,
+                         ids=[c[0][:50] for c in EXACT_CASES])
+def test_extraction_case_exact(text: str, title: str | None,
+                               expected: list[dict[str, Any]]) -> None:
+    claims = extract_claims(text, title)
+    assert [c.mention.value_text for c in claims] == [e["value_text"] for e in expected]
+    for claim, exp in zip(claims, expected, strict=True):
+        for name, want in exp.items():
+            if name != "value_text":
+                assert getattr(claim, name) == want, f"{exp['value_text']} {name}"

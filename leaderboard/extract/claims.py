@@ -100,6 +100,8 @@ _B_CHANGE_VERB = re.compile(
 )
 # the first number of a pair: "(7% to 33%)", "(69.48 vs. 72.41)"
 _PAIR_A = re.compile(r"^\s*(?:to|vs\.?|versus)\s+[\d.]", re.I)
+# the second number of a pair: "from 61.0% to 65.5%", "69.48 vs. 72.41"
+_PAIR_B = re.compile(r"\d\s*(?:%|\\%)?\s*(?:to|vs\.?|versus)\s*$", re.I)
 _A_RATIO_OF = re.compile(
     r"^\)?\s*(?:of\s+(?!the\s+(?:time|cases))|as\s+many|as\s+much|the\s+size)", re.I
 )
@@ -272,7 +274,7 @@ _BASELINE_CUE = re.compile(
 )
 _BASELINE_STOP = re.compile(
     r"\s+(?:by|on|in|across|at|with|while|using|for|and\s+(?:achiev|reach|obtain)|which|that|"
-    r"when|as|of\s+\d|under|through|without)\b|[,;:.(]\s|[,;:]|\s\(|\.$",
+    r"when|as|under|through|without)\b|\s+of\s+(?=\d)|[,;:.(]\s|[,;:]|\s\(|\.$",
     re.I,
 )
 # "outperforming closed models such as RT-2-X (55B) by 16.5%": a class of systems
@@ -773,7 +775,12 @@ def _clean_phrase(phrase: str) -> str | None:
 
 
 _NUMBER_PHRASE = re.compile(r"^(?:the\s+)?(?:\d|ten|two|three|twice|half)")
-_CUE_RIGHT_AFTER = re.compile(r"[\s%\\\w.]{0,4}(?:\s*to\s*[\d.]+%?)?\)?\s*")
+# what may stand between a number and the reference it is measured against: "33%) over",
+# "26% (7% to 33%) over" (the before and after of the change, in parentheses)
+_CUE_RIGHT_AFTER = re.compile(
+    r"[\s%\\\w.]{0,4}(?:\s*to\s*[\d.]+%?)?\)?\s*"
+    r"(?:\(\s*[\d.]+\s*\\?%?\s*(?:to|vs\.?|->|→)\s*[\d.]+\s*\\?%?\s*\)\s*)?"
+)
 
 
 def _baseline_cues(window: str) -> list[tuple[int, str]]:
@@ -1226,6 +1233,7 @@ def extract_drafts(
         out.append(d)
     _apply_respectively(p, out)
     _apply_pairs(p, out)
+    _leave_references_to_changes(p, out)
     _apply_parallel_sizes(p, out)
     _carry_benchmarks(p, out)
     _default_metrics(p, out)
@@ -1300,6 +1308,7 @@ def _propagate_lists(
                     and (m.unit == n.unit or (m.unit is None and n.unit == "points"))
                     and not current.cue
                     and not _PAIR_A.match(text[m.tail_end : m.tail_end + 12])
+                    and not _PAIR_B.search(text[max(0, m.start - 16) : m.start])
                 )
                 # the gap test (the costly part) only where either reading would apply
                 if not (joins_list or takes_reading) or not joined(i, j):
@@ -1432,8 +1441,20 @@ def _apply_respectively(p: _Paper, drafts: list[DraftClaim]) -> None:
         elif len(nm_before) >= len(group) and _is_listed(
             p.text, [(n.start, n.end) for n in nm_before[-len(group) :]]
         ):
-            for d, n in zip(group, nm_before[-len(group) :], strict=True):
-                if d.kind == "score":
+            listed = nm_before[-len(group) :]
+            # "(compressed) A and B are 4.3x and 4.1x faster than C": the names are the
+            # subjects (their verb follows them), not the references of the numbers
+            # ("results for A and B are boosted by x and y": passive, A and B improved on)
+            verb = p.text[listed[-1].end : first]
+            subjects = bool(_SUBJECT_VERB.match(verb)) and not _PASSIVE.search(verb)
+            for d, n in zip(group, listed, strict=True):
+                if subjects and d.kind != "score":
+                    if p.system and n.text != p.system:  # the paper's method, applied to n
+                        d.model, d.base_model = p.system, n.text
+                    else:
+                        d.model = n.text
+                        d.params, d.active_params = size_from_name(n.text)
+                elif d.kind == "score":
                     d.model = n.text
                     d.params, d.active_params = size_from_name(n.text)
                     d.role = "proposed" if n.text == p.system else "baseline"
@@ -1441,6 +1462,9 @@ def _apply_respectively(p: _Paper, drafts: list[DraftClaim]) -> None:
                     if p.system and n.text != p.system:
                         d.model = p.system
                     d.base_model = d.baseline = n.text
+
+
+_PASSIVE = re.compile(r"\b(?:are|is|were|was|been|be)\s+(?:\w+ly\s+)?\w+(?:ed|en)\b", re.I)
 
 
 def _is_listed(text: str, spans: Sequence[tuple[Any, ...]]) -> bool:
@@ -1529,6 +1553,30 @@ def _apply_pairs(p: _Paper, drafts: list[DraftClaim]) -> None:
                 b.baseline = None
             if b.unit is None and a.unit:
                 b.unit = a.unit
+
+
+def _leave_references_to_changes(p: _Paper, drafts: list[DraftClaim]) -> None:
+    """A level reached is not measured against the reference of a change stated in the
+    same sentence: in "achieves 90.7% ..., with gains of up to 7.5% compared to DPO" the
+    reference belongs to the 7.5%, not to the 90.7%. A level keeps it when the reference
+    is written right after it ("33% over X") or when it is one side of a pair ("from
+    19.5 to 31.5", "69.48 vs. 67.81"), whose reading the pair already settled."""
+    owned = {(d.sentence.start, d.baseline) for d in drafts if d.kind != "score" and d.baseline}
+    if not owned:
+        return
+    text = p.text
+    for d in drafts:
+        if d.kind != "score" or d.pair or (d.sentence.start, d.baseline) not in owned:
+            continue
+        sent, m = d.sentence, d.mention
+        right_after = any(
+            ref == d.baseline
+            and cue_start >= m.tail_end - sent.start
+            and _CUE_RIGHT_AFTER.fullmatch(text[m.tail_end : sent.start + cue_start])
+            for cue_start, ref in p.cues(sent)
+        )
+        if not right_after:
+            d.baseline = None
 
 
 _SIZE_LIST_GAP = re.compile(r"\s*(?:parameters?|params\.?)?\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\s*")
