@@ -256,6 +256,34 @@ EXACT_CASES: list[Case] = [
      [dict(value_text="3.2x", model="PruneKit", base_model="BERT", baseline="dense models"),
       dict(value_text="2.9x", model="PruneKit", base_model="RoBERTa",
            baseline="dense models")]),
+    # what is measured: a resource noun introducing a level; not a noun past the next
+    # number (unless the numbers are a list); not a size; not past a ";"
+    ("Our accelerator reaches an energy efficiency of 71.3% on ResNet-50.", None,
+     [dict(value_text="71.3%", kind="score", metric="energy efficiency")]),
+    ("QuickTune cuts the latency of decoding by 3x and matches models with 2x larger "
+     "vocabularies.", None,
+     [dict(value_text="3x", kind="ratio", metric="latency"),
+      dict(value_text="2x", kind="ratio", metric="model size")]),
+    ("It matches the dense model using only 30.5% (or even 21.0%) of the computations.", None,
+     [dict(value_text="30.5%", metric="compute"), dict(value_text="21.0%", metric="compute")]),
+    ("Training it from scratch reaches 61% 5-shot accuracy on MMLU.", None,
+     [dict(value_text="61%", metric="accuracy")]),
+    ("Distillation gives up to a 9% improvement in WMT 2014 En-De BLEU.", None,
+     [dict(value_text="9%", kind="delta", metric="bleu")]),
+    ("Our model reaches 75% and 84.5% accuracy on RULER and HELMET.", None,
+     [dict(value_text="75%", metric="accuracy"), dict(value_text="84.5%", metric="accuracy")]),
+    ("With only 3B active parameters, SparseLM surpasses Llama-2-13B by 4.2% on average.", None,
+     [dict(value_text="4.2%", kind="delta", metric=None, baseline="Llama-2-13B")]),
+    ("The method improves robustness by 4.1%; larger models, rather than small ones, gain "
+     "most.", None,
+     [dict(value_text="4.1%", kind="delta", metric=None, baseline=None)]),
+    # the time it takes to make a model is its training time, not a latency
+    ("DistilKit distills a 1B student from the teacher in 19 hours on one GPU.", None,
+     [dict(value_text="19", kind="score", unit="hours", metric="training time")]),
+    # a name the authors open-source is their system, the subject of "our approach"
+    ("Pruning with our approach needs 30x fewer training tokens than training from scratch. "
+     "We have open-sourced Quokka model weights.", "Compact Models via Pruning",
+     [dict(value_text="30x", kind="ratio", model="Quokka")]),
     # ... but written in the passive, the names are what the method improves on
     ("Applied to them, PruneKit helps: scores of Llama-2-7B and Qwen-7B are raised by 3.1% "
      "and 2.4%, respectively.", "PruneKit: Structured Pruning for Encoders",

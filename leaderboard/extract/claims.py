@@ -362,7 +362,30 @@ _SCORE_OF_B = re.compile(r"(?=[as])(?:scores?|accuracy)\s+(?:of\s+)?$", re.I)
 _FROM_TO_VS_B = re.compile(r"\b(?=[ftv])(?:from|to|vs\.?)\s*$")
 _OF_A = re.compile(r"^\)?\s*of\b")
 _OF_B = re.compile(r"\bof\s*$")
-_TRAIN_B = re.compile(r"\btrain", re.I)
+# a duration of making a model (training it, or obtaining, building, distilling one)
+_TRAIN_B = re.compile(
+    r"\b(?=[bcdfopqt])(?:train|pre-?train|fine-?tun|distill|quantiz|obtain|produc|creat|buil[dt])",
+    re.I,
+)
+# "GPU throughputs of 38.38%": a cost or resource noun right before a level names it
+_OF_LEVEL = re.compile(
+    r"\s(?:of|:)\s+(?:only\s+|just\s+|about\s+|around\s+|approximately\s+|nearly\s+|"
+    r"up\s+to\s+)?$"
+)
+# "with 2B activated parameters", "our 7B and 13B parameters": a size, not what is measured
+_SIZE_THEN = re.compile(
+    r"\d\s*(?:[KMBT]|thousand|million|billion|trillion)\b[\s-]*"
+    r"(?:(?:activated|active|trainable|total|learnable)\s+)?$",
+    re.I,
+)
+# the next number after a number, unless the two are a list ("75% and 84.5% accuracy",
+# "28.5% (maybe even 18.2%) of computations"); a number hyphenated to a word modifies
+# the noun that follows ("56% 5-shot accuracy"), it does not take it
+_NEXT_NUMBER = re.compile(r"(?<![\w@.\-'’])\d+(?:[.,]\d+)*(?!-[A-Za-z]|[\d.,])")
+_NAME_BEFORE_NUMBER = re.compile(r"[A-Z][\w\-]*\s*$")
+_LIST_SEPARATOR = re.compile(
+    r"\s*(?:\\?%)?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/|\(\s*(?:[a-z]+\s+){0,3})\s*"
+)
 # "the Natural Language Inference (NLI) metric increasing from 25% to 37%": a metric
 # the lexicon does not list, named by its acronym right before the word "metric"
 _NAMED_METRIC = re.compile(r"\b(?P<name>[A-Z][A-Z0-9@\-]{1,9})\)?\s+metric\b")
@@ -699,7 +722,16 @@ def _metric(m: NumberMention, kind: str, before: str, after: str, lex: Lexicon) 
     # After the number the nearest word wins: the first match of a scan is its
     # leftmost, so one search does (matches of one scan never overlap). Before it, the
     # last match is the nearest (ends grow from match to match).
-    a = after[:50]
+    a = after[:50].partition(";")[0]  # (past a ";" is another clause)
+    # what follows the next number is that number's ("by 2x and even beats training with
+    # 4x larger batches": "larger" is the 4x's)
+    nxt = _NEXT_NUMBER.search(a) if any(c.isdigit() for c in a) else None
+    if (
+        nxt
+        and not _LIST_SEPARATOR.fullmatch(a, 0, nxt.start())
+        and not _NAME_BEFORE_NUMBER.search(a, 0, nxt.start())  # "in WMT 2016 En-Ro scores"
+    ):
+        a = a[: nxt.start()]
     dim = lex.dimension_re.search(a)
     if kind == "ratio" and dim:
         return lex.dimension_of(dim)
@@ -710,12 +742,22 @@ def _metric(m: NumberMention, kind: str, before: str, after: str, lex: Lexicon) 
         return lex.dimension_of(dim)
     b = before if kind != "ratio" else before[-80:]
     met_b = _last(lex.metric_re, b)
-    if kind == "score":  # a score's metric is a metric word, never a dimension
+    if kind == "score":  # a score's metric is a metric word, or a dimension that names it
+        of_level = _OF_LEVEL.search(b[-30:])
+        if of_level:
+            head = b[: len(b) - len(of_level.group())]
+            dim_b = _last(lex.dimension_re, head[-40:])
+            if dim_b and dim_b.end() == len(head[-40:]) and (
+                not met_b or met_b.end() < len(b) - len(of_level.group())
+            ):
+                return lex.dimension_of(dim_b)
         if met_b:
             return lex.metric_of(met_b)
         named = _last(_NAMED_METRIC, b) if "metric" in b else None
         return named.group("name").lower() if named else None
     dim_b = _last(lex.dimension_re, b)
+    if dim_b and _SIZE_THEN.search(b, 0, dim_b.start()):
+        dim_b = None  # "with only 2B activated parameters, surpasses X by 8.8%"
     if dim_b and (not met_b or dim_b.end() > met_b.end()):
         return lex.dimension_of(dim_b)
     if met_b:
@@ -815,6 +857,8 @@ def _baseline(p: _Paper, sent: Sentence, m: NumberMention) -> str | None:
             distance = -1
         elif cue_start < rel:
             distance = rel - cue_start
+        elif ";" in window[tail_rel:cue_start]:
+            continue  # a reference after the number, past a ";", is another clause's
         else:
             distance = 10_000 + cue_start - rel
         if best is None or distance < best[0]:

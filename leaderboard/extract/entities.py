@@ -283,7 +283,8 @@ GENERIC_ACRONYMS = frozenset(
 )
 # (the look-ahead lists the verbs' first letters: a cheap early rejection, same matches)
 _INTRO_RE = re.compile(
-    r"\b(?=[cdinprt])(?:propos|introduc|present|develop|design|releas|call|nam|dub|term|coin)"
+    r"\b(?=[cdinoprt])(?:propos|introduc|present|develop|design|releas|open-sourc(?=ed\b)|call|nam|dub|"
+    r"term|coin)"
     r"(?:e|es|ed|ing|s)?"
     r"\s*:?\s+(?:\(\w+\)\s*)?(?:(?:it|them|this|our|a|an|the|two|three|several|new|novel|simple|"
     r"efficient|effective|family\s+of|series\s+of|set\s+of|concept\s+of|method,?|approach,?|"
@@ -291,8 +292,8 @@ _INTRO_RE = re.compile(
 )
 # every match of _INTRO_RE starts with one of these (it is case-sensitive)
 _INTRO_STEMS = (
-    "propos", "introduc", "present", "develop", "design", "releas", "call", "nam", "dub",
-    "term", "coin",
+    "propos", "introduc", "present", "develop", "design", "releas", "open-sourc", "call", "nam",
+    "dub", "term", "coin",
 )
 # A name right after an introducing verb: a phrase of capitalised words with its
 # acronym ("Direct Nash Optimization (DNO)"), else a name-like token, else a phrase of
