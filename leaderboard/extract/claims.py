@@ -725,7 +725,7 @@ def _metric(m: NumberMention, kind: str, before: str, after: str, lex: Lexicon) 
     a = after[:50].partition(";")[0]  # (past a ";" is another clause)
     # what follows the next number is that number's ("by 2x and even beats training with
     # 4x larger batches": "larger" is the 4x's)
-    nxt = _NEXT_NUMBER.search(a) if any(c.isdigit() for c in a) else None
+    nxt = _NEXT_NUMBER.search(a)
     if (
         nxt
         and not _LIST_SEPARATOR.fullmatch(a, 0, nxt.start())
@@ -743,7 +743,8 @@ def _metric(m: NumberMention, kind: str, before: str, after: str, lex: Lexicon) 
     b = before if kind != "ratio" else before[-80:]
     met_b = _last(lex.metric_re, b)
     if kind == "score":  # a score's metric is a metric word, or a dimension that names it
-        of_level = _OF_LEVEL.search(b[-30:])
+        tail = b[-30:]
+        of_level = _OF_LEVEL.search(tail) if " of " in tail or ":" in tail else None
         if of_level:
             head = b[: len(b) - len(of_level.group())]
             dim_b = _last(lex.dimension_re, head[-40:])
