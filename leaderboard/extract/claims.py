@@ -100,6 +100,8 @@ _B_CHANGE_VERB = re.compile(
 )
 # the first number of a pair: "(7% to 33%)", "(69.48 vs. 72.41)"
 _PAIR_A = re.compile(r"^\s*(?:to|vs\.?|versus)\s+[\d.]", re.I)
+# a verb in the passive: "results for A and B are boosted by ..."
+_PASSIVE = re.compile(r"\b(?:are|is|were|was|been|be)\s+(?:\w+ly\s+)?\w+(?:ed|en)\b", re.I)
 # the second number of a pair: "from 61.0% to 65.5%", "69.48 vs. 72.41"
 _PAIR_B = re.compile(r"\d\s*(?:%|\\%)?\s*(?:to|vs\.?|versus)\s*$", re.I)
 _A_RATIO_OF = re.compile(
@@ -746,18 +748,17 @@ def _metric(m: NumberMention, kind: str, before: str, after: str, lex: Lexicon) 
         tail = b[-30:]
         of_level = _OF_LEVEL.search(tail) if " of " in tail or ":" in tail else None
         if of_level:
-            head = b[: len(b) - len(of_level.group())]
-            dim_b = _last(lex.dimension_re, head[-40:])
-            if dim_b and dim_b.end() == len(head[-40:]) and (
-                not met_b or met_b.end() < len(b) - len(of_level.group())
-            ):
+            noun_end = len(b) - len(of_level.group())  # the noun must end right there
+            noun = b[max(0, noun_end - 40) : noun_end]
+            dim_b = _last(lex.dimension_re, noun)
+            if dim_b and dim_b.end() == len(noun) and (not met_b or met_b.end() < noun_end):
                 return lex.dimension_of(dim_b)
         if met_b:
             return lex.metric_of(met_b)
         named = _last(_NAMED_METRIC, b) if "metric" in b else None
         return named.group("name").lower() if named else None
     dim_b = _last(lex.dimension_re, b)
-    if dim_b and _SIZE_THEN.search(b, 0, dim_b.start()):
+    if dim_b and _SIZE_THEN.search(b, max(0, dim_b.start() - 30), dim_b.start()):
         dim_b = None  # "with only 2B activated parameters, surpasses X by 8.8%"
     if dim_b and (not met_b or dim_b.end() > met_b.end()):
         return lex.dimension_of(dim_b)
@@ -1507,9 +1508,6 @@ def _apply_respectively(p: _Paper, drafts: list[DraftClaim]) -> None:
                     if p.system and n.text != p.system:
                         d.model = p.system
                     d.base_model = d.baseline = n.text
-
-
-_PASSIVE = re.compile(r"\b(?:are|is|were|was|been|be)\s+(?:\w+ly\s+)?\w+(?:ed|en)\b", re.I)
 
 
 def _is_listed(text: str, spans: Sequence[tuple[Any, ...]]) -> bool:
