@@ -845,17 +845,24 @@ def _baseline_cues(window: str) -> list[tuple[int, str]]:
     return cues
 
 
+def _cue_right_after(sent: Sentence, m: NumberMention, cue_start: int) -> bool:
+    """Whether the baseline cue at ``cue_start`` (an offset into the sentence) is written
+    right after the number ("33% over X", "26% (7% to 33%) over X")."""
+    rel, tail_rel = m.start - sent.start, m.tail_end - sent.start
+    return cue_start >= rel and bool(_CUE_RIGHT_AFTER.fullmatch(sent.text[tail_rel:cue_start]))
+
+
 def _baseline(p: _Paper, sent: Sentence, m: NumberMention) -> str | None:
     """The reference named after "than/over/compared to/outperforms ... by"."""
     clause_start = sent.start
     window = sent.text
     rel = m.start - clause_start
     best: tuple[int, str] | None = None
+    tail_rel = m.tail_end - clause_start
     for cue_start, cleaned in p.cues(sent):
         # prefer a cue right after the number ("(7% to 33%) over the initial model"),
         # then the nearest before it, then the first after it
-        tail_rel = m.tail_end - clause_start
-        if cue_start >= rel and _CUE_RIGHT_AFTER.fullmatch(window[tail_rel:cue_start]):
+        if _cue_right_after(sent, m, cue_start):
             distance = -1
         elif cue_start < rel:
             distance = rel - cue_start
@@ -1607,16 +1614,12 @@ def _leave_references_to_changes(p: _Paper, drafts: list[DraftClaim]) -> None:
     owned = {(d.sentence.start, d.baseline) for d in drafts if d.kind != "score" and d.baseline}
     if not owned:
         return
-    text = p.text
     for d in drafts:
         if d.kind != "score" or d.pair or (d.sentence.start, d.baseline) not in owned:
             continue
-        sent, m = d.sentence, d.mention
         right_after = any(
-            ref == d.baseline
-            and cue_start >= m.tail_end - sent.start
-            and _CUE_RIGHT_AFTER.fullmatch(text[m.tail_end : sent.start + cue_start])
-            for cue_start, ref in p.cues(sent)
+            ref == d.baseline and _cue_right_after(d.sentence, d.mention, cue_start)
+            for cue_start, ref in p.cues(d.sentence)
         )
         if not right_after:
             d.baseline = None
