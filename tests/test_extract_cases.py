@@ -290,6 +290,33 @@ EXACT_CASES: list[Case] = [
      "and 2.4%, respectively.", "PruneKit: Structured Pruning for Encoders",
      [dict(value_text="3.1%", model="PruneKit", base_model="Llama-2-7B", baseline="Llama-2-7B"),
       dict(value_text="2.4%", model="PruneKit", base_model="Qwen-7B", baseline="Qwen-7B")]),
+    # a reference ends where the sentence goes on with a verb ("and is", "and achieve");
+    # "12% the size of X" is measured against X; "Nx smaller than X": X
+    ("NanoViT is over 6x smaller than standard vision transformers and is 12% the size of "
+     "ResNet-101 while matching their accuracy.", None,
+     [dict(value_text="6x", kind="ratio", baseline="standard vision transformers"),
+      dict(value_text="12%", kind="ratio", baseline="ResNet-101")]),
+    ("We find wide-shallow models consistently outperform deep-narrow models and achieve up "
+     "to 8x reduction in memory.", None,
+     [dict(value_text="8x", kind="ratio", baseline="deep-narrow models")]),
+    # the comparative right after the number names its reference, not the list before it
+    ("Our compact model is comparable to Falcon-40B and Mixtral-8x7B on MMLU (61% & 70%), "
+     "while using 3.1x less compute than Falcon-40B.", None,
+     [dict(value_text="61%", model="Falcon-40B"), dict(value_text="70%", model="Mixtral-8x7B"),
+      dict(value_text="3.1x", kind="ratio", baseline="Falcon-40B")]),
+    # levels of the listed systems are not measured against the list itself
+    ("Our compact model is comparable to Falcon-40B and Mixtral-8x7B on MMLU (61% & 70%) and "
+     "trains faster than both.", None,
+     [dict(value_text="61%", model="Falcon-40B", baseline=None),
+      dict(value_text="70%", model="Mixtral-8x7B", baseline=None)]),
+    # a reference in a relative clause after a level is the clause's, not the level's
+    ("Our encoder reaches 91% accuracy on an in-house suite, which is a clear gain in sample "
+     "efficiency over earlier encoders.", None,
+     [dict(value_text="91%", kind="score", baseline=None)]),
+    # a gloss cut off by the end of the reference is dropped, not left unclosed
+    ("FastMPC is about 3x faster than the prior framework CryptoNet(NDSS 2021) and has "
+     "similar accuracy.", None,
+     [dict(value_text="3x", kind="ratio", baseline="prior framework CryptoNet")]),
 ]
 
 

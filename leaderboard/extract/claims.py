@@ -271,12 +271,15 @@ _AVERAGE_A = re.compile(
 _BASELINE_CUE = re.compile(
     r"\b(?=[abceiorstvw])(?:than|over|compared\s+(?:to|with)|comparable\s+(?:\w+\s+)?(?:to|with)|"
     r"relative\s+to|against|vs\.?|versus|outperform\w*|"
-    r"surpass\w*|beat\w*|beating|exceed\w*|with\s+respect\s+to|in\s+comparison\s+(?:to|with))\s+",
+    r"surpass\w*|beat\w*|beating|exceed\w*|with\s+respect\s+to|in\s+comparison\s+(?:to|with)|"
+    # "15% the size of ResNet50", "3x the size of X": a fraction or multiple of a reference
+    r"(?<=[%x\u00d7]\s)the\s+(?:size|cost|memory|parameters)\s+of)\s+",
     re.I,
 )
 _BASELINE_STOP = re.compile(
-    r"\s+(?:by|on|in|across|at|with|while|using|for|and\s+(?:achiev|reach|obtain)|which|that|"
-    r"when|as|under|through|without)\b|\s+of\s+(?=\d)|[,;:.(]\s|[,;:]|\s\(|\.$",
+    r"\s+(?:by|on|in|across|at|with|while|using|for|which|that|when|as|under|through|"
+    r"without)\b|\s+and\s+(?:(?:is|are|was|were|has|have)\b|achiev|reach|obtain|attain|requir|"
+    r"reduc|deliver|yield|keep|retain|maintain|need|run)|\s+of\s+(?=\d)|[,;:.(]\s|[,;:]|\s\(|\.$",
     re.I,
 )
 # "outperforming closed models such as RT-2-X (55B) by 16.5%": a class of systems
@@ -813,6 +816,8 @@ def _delta_type(unit: str | None, before: str, after: str, of_metric: bool) -> s
 def _clean_phrase(phrase: str) -> str | None:
     phrase = _PHRASE_DETERMINER.sub("", phrase.strip())
     phrase = phrase.strip(" ,;:.()")
+    if phrase.count("(") > phrase.count(")"):  # "MPCFORMER(ICLR 2023": a gloss cut off
+        phrase = phrase[: phrase.rfind("(")].rstrip(" ,;:.(")
     if not phrase or len(phrase) > 80 or _LEADING_DIGIT.match(phrase):
         return None
     return phrase
@@ -820,9 +825,11 @@ def _clean_phrase(phrase: str) -> str | None:
 
 _NUMBER_PHRASE = re.compile(r"^(?:the\s+)?(?:\d|ten|two|three|twice|half)")
 # what may stand between a number and the reference it is measured against: "33%) over",
-# "26% (7% to 33%) over" (the before and after of the change, in parentheses)
+# "26% (7% to 33%) over" (the before and after of the change, in parentheses), "9x
+# smaller than", "3x fewer tokens than" (a comparative and what it compares)
 _CUE_RIGHT_AFTER = re.compile(
     r"[\s%\\\w.]{0,4}(?:\s*to\s*[\d.]+%?)?\)?\s*"
+    r"(?:(?:more|less|fewer|[a-z]+er)(?:\s+[a-z]+)?\s+)?"
     r"(?:\(\s*[\d.]+\s*\\?%?\s*(?:to|vs\.?|->|→)\s*[\d.]+\s*\\?%?\s*\)\s*)?"
 )
 
@@ -845,6 +852,9 @@ def _baseline_cues(window: str) -> list[tuple[int, str]]:
     return cues
 
 
+_WHICH_CLAUSE = re.compile(r",\s*which\b")
+
+
 def _cue_right_after(sent: Sentence, m: NumberMention, cue_start: int) -> bool:
     """Whether the baseline cue at ``cue_start`` (an offset into the sentence) is written
     right after the number ("33% over X", "26% (7% to 33%) over X")."""
@@ -852,8 +862,10 @@ def _cue_right_after(sent: Sentence, m: NumberMention, cue_start: int) -> bool:
     return cue_start >= rel and bool(_CUE_RIGHT_AFTER.fullmatch(sent.text[tail_rel:cue_start]))
 
 
-def _baseline(p: _Paper, sent: Sentence, m: NumberMention) -> str | None:
-    """The reference named after "than/over/compared to/outperforms ... by"."""
+def _baseline(p: _Paper, sent: Sentence, m: NumberMention, level: bool) -> str | None:
+    """The reference named after "than/over/compared to/outperforms ... by". A level
+    (``level``) is not measured against a reference named after it in a relative clause
+    ("reaches 98% ..., which is an improvement over X": X is the improvement's)."""
     clause_start = sent.start
     window = sent.text
     rel = m.start - clause_start
@@ -866,7 +878,9 @@ def _baseline(p: _Paper, sent: Sentence, m: NumberMention) -> str | None:
             distance = -1
         elif cue_start < rel:
             distance = rel - cue_start
-        elif ";" in window[tail_rel:cue_start]:
+        elif ";" in window[tail_rel:cue_start] or (
+            level and _WHICH_CLAUSE.search(window, tail_rel, cue_start)
+        ):
             continue  # a reference after the number, past a ";", is another clause's
         else:
             distance = 10_000 + cue_start - rel
@@ -1287,6 +1301,7 @@ def extract_drafts(
     _apply_respectively(p, out)
     _apply_pairs(p, out)
     _leave_references_to_changes(p, out)
+    _drop_own_references(out)
     _apply_parallel_sizes(p, out)
     _carry_benchmarks(p, out)
     _default_metrics(p, out)
@@ -1424,7 +1439,7 @@ def _fill(
     if bench:
         d.benchmark, d.benchmark_id = bench
     if d.kind != "score" or _COMPARISON_GATE.search(sent.text):
-        d.baseline = _baseline(p, sent, m)
+        d.baseline = _baseline(p, sent, m, d.kind == "score")
     model, base = _subject(p, sent, m, names, bms)
     if model and _HUMAN_RE.fullmatch(model or ""):
         d.role = "other"
@@ -1623,6 +1638,21 @@ def _leave_references_to_changes(p: _Paper, drafts: list[DraftClaim]) -> None:
         )
         if not right_after:
             d.baseline = None
+
+
+def _drop_own_references(drafts: list[DraftClaim]) -> None:
+    """A system is not its own reference: in "comparable to A and B on MMLU (63% & 66%)"
+    the levels are A's and B's (read "respectively"), not measured against "A and B".
+    (Only a list is read so: a single reference that names the model, "the X model" for
+    X, says one of the two is misread, and which is not known there.)"""
+    for d in drafts:
+        if d.baseline and d.model and d.model in _LIST_ITEM_SPLIT.split(d.baseline) and (
+            d.baseline != d.model
+        ):
+            d.baseline = None
+
+
+_LIST_ITEM_SPLIT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)\s*")
 
 
 _SIZE_LIST_GAP = re.compile(r"\s*(?:parameters?|params\.?)?\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)\s*")
