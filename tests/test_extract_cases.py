@@ -313,6 +313,10 @@ EXACT_CASES: list[Case] = [
     ("Our encoder reaches 91% accuracy on an in-house suite, which is a clear gain in sample "
      "efficiency over earlier encoders.", None,
      [dict(value_text="91%", kind="score", baseline=None)]),
+    # levels listed after "<noun> of" share the noun
+    ("Across the three cluster sizes, our trainer sustains GPU throughputs of 71.2%, 66.8%, "
+     "and 52.5%, respectively.", None,
+     [dict(value_text=v, metric="throughput") for v in ("71.2%", "66.8%", "52.5%")]),
     # a gloss cut off by the end of the reference is dropped, not left unclosed
     ("FastMPC is about 3x faster than the prior framework CryptoNet(NDSS 2021) and has "
      "similar accuracy.", None,

@@ -375,7 +375,9 @@ _TRAIN_B = re.compile(
 # "GPU throughputs of 38.38%": a cost or resource noun right before a level names it
 _OF_LEVEL = re.compile(
     r"\s(?:of|:)\s+(?:only\s+|just\s+|about\s+|around\s+|approximately\s+|nearly\s+|"
-    r"up\s+to\s+)?$"
+    r"up\s+to\s+)?"
+    # the levels listed before this one share the noun ("throughputs of 38%, 36%, and ")
+    r"(?:\d[\d.]*\s*(?:\\?%|x|\u00d7)?(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)){0,8}$"
 )
 # "with 2B activated parameters", "our 7B and 13B parameters": a size, not what is measured
 _SIZE_THEN = re.compile(
@@ -748,7 +750,8 @@ def _metric(m: NumberMention, kind: str, before: str, after: str, lex: Lexicon) 
     b = before if kind != "ratio" else before[-80:]
     met_b = _last(lex.metric_re, b)
     if kind == "score":  # a score's metric is a metric word, or a dimension that names it
-        tail = b[-30:]
+        # (a longer look back only where a list of levels may end: ", " or "and ")
+        tail = b[-90:] if b[-2:-1] in (",", "d", "r") and b[-1:].isspace() else b[-30:]
         of_level = _OF_LEVEL.search(tail) if " of " in tail or ":" in tail else None
         if of_level:
             noun_end = len(b) - len(of_level.group())  # the noun must end right there
