@@ -273,7 +273,7 @@ _BASELINE_CUE = re.compile(
     r"relative\s+to|against|vs\.?|versus|outperform\w*|"
     r"surpass\w*|beat\w*|beating|exceed\w*|with\s+respect\s+to|in\s+comparison\s+(?:to|with)|"
     # "15% the size of ResNet50", "3x the size of X": a fraction or multiple of a reference
-    r"(?<=[%x\u00d7]\s)the\s+(?:size|cost|memory|parameters)\s+of)\s+",
+    r"(?:(?<=\d[%x\u00d7]\s)|(?<=\d\\%\s))the\s+(?:size|cost|memory|parameters)\s+of)\s+",
     re.I,
 )
 _BASELINE_STOP = re.compile(
@@ -884,7 +884,8 @@ def _baseline(p: _Paper, sent: Sentence, m: NumberMention, level: bool) -> str |
         elif ";" in window[tail_rel:cue_start] or (
             level and _WHICH_CLAUSE.search(window, tail_rel, cue_start)
         ):
-            continue  # a reference after the number, past a ";", is another clause's
+            continue  # after the number, past a ";" (or for a level, in a ", which"
+            # clause), a reference is another clause's
         else:
             distance = 10_000 + cue_start - rel
         if best is None or distance < best[0]:
