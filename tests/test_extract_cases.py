@@ -317,6 +317,13 @@ EXACT_CASES: list[Case] = [
     ("Across the three cluster sizes, our trainer sustains GPU throughputs of 71.2%, 66.8%, "
      "and 52.5%, respectively.", None,
      [dict(value_text=v, metric="throughput") for v in ("71.2%", "66.8%", "52.5%")]),
+    # a metric word inside a hyphenated compound or name is not the metric ("open-data",
+    # "MAP-Neo"); mixed-case acronyms keep their case ("mAP", not "MAP")
+    ("Compared to MAP-Net, the best open-data model, our model represents a 5.2 percentage "
+     "point improvement on an in-house suite.", None,
+     [dict(value_text="5.2", kind="delta", metric=None)]),
+    ("Our detector reaches 41.2 mAP on an in-house set.", None,
+     [dict(value_text="41.2", kind="score", metric="map")]),
     # a gloss cut off by the end of the reference is dropped, not left unclosed
     ("FastMPC is about 3x faster than the prior framework CryptoNet(NDSS 2021) and has "
      "similar accuracy.", None,

@@ -76,10 +76,12 @@ def _compile_named(items: list[tuple[str, str]]) -> tuple[re.Pattern[str], dict[
     for i, (concept, pattern) in enumerate(ordered):
         group = f"g{i}"
         names[group] = concept
-        # acronym-like patterns (BLEU, EM, WER) are case-sensitive; words are not
-        caseless = not re.fullmatch(r"[A-Z0-9@\-]+", pattern)
+        # acronym-like patterns (BLEU, EM, WER, and mixed-case mAP, mIoU: a capital past
+        # the first letter) are case-sensitive; words are not ("MAP-Neo" is no mAP)
+        caseless = not re.fullmatch(r"[A-Z0-9@\-]+", pattern) and not re.match(
+            r"[a-z]+[A-Z]", pattern)
         parts.append((pattern, caseless, group))
-    return re.compile(r"(?<![\w@])" + _by_first_letter(parts) + r"(?![\w@])"), names
+    return re.compile(r"(?<![\w@-])" + _by_first_letter(parts) + r"(?![\w@])"), names
 
 
 def _first_letter(pattern: str) -> str | None:
