@@ -324,6 +324,17 @@ EXACT_CASES: list[Case] = [
      [dict(value_text="5.2", kind="delta", metric=None)]),
     ("Our detector reaches 41.2 mAP on an in-house set.", None,
      [dict(value_text="41.2", kind="score", metric="map")]),
+    # a cost takes the benchmark that frames it: the sentence opens with it, or the cost
+    # stands in a parenthesis right after it; "N% as many X as Y" is measured against Y
+    ("On MMLU, our pruned model keeps its accuracy with a 3x reduction in compute.", None,
+     [dict(value_text="3x", kind="ratio", metric="compute", benchmark="MMLU")]),
+    ("Our encoder also improves on ImageNet (81.0% accuracy with 35% as many parameters as "
+     "DeiT-B).", None,
+     [dict(value_text="81.0%", benchmark="ImageNet"),
+      dict(value_text="35%", kind="ratio", metric="parameters", benchmark="ImageNet",
+           baseline="DeiT-B")]),
+    ("PolyNet is 2x as fast as the dense baseline at equal quality.", None,
+     [dict(value_text="2x", kind="ratio", baseline="dense baseline")]),
     # a gloss cut off by the end of the reference is dropped, not left unclosed
     ("FastMPC is about 3x faster than the prior framework CryptoNet(NDSS 2021) and has "
      "similar accuracy.", None,

@@ -273,7 +273,9 @@ _BASELINE_CUE = re.compile(
     r"relative\s+to|against|vs\.?|versus|outperform\w*|"
     r"surpass\w*|beat\w*|beating|exceed\w*|with\s+respect\s+to|in\s+comparison\s+(?:to|with)|"
     # "15% the size of ResNet50", "3x the size of X": a fraction or multiple of a reference
-    r"(?:(?<=\d[%x\u00d7]\s)|(?<=\d\\%\s))the\s+(?:size|cost|memory|parameters)\s+of)\s+",
+    r"(?:(?<=\d[%x\u00d7]\s)|(?<=\d\\%\s))(?:the\s+(?:size|cost|memory|parameters)\s+of|"
+    # "29% as many parameters as ViT", "2x as fast as X"
+    r"as\s+(?:(?:many|much|few|little)\s+(?:[\w-]+\s+){0,2}?|[a-z]+\s+)as))\s+",
     re.I,
 )
 _BASELINE_STOP = re.compile(
@@ -451,6 +453,24 @@ def _measured_on(benchmark: str, after: str) -> bool:
 
 
 Mention = tuple[int, int, str, str | None]  # a benchmark: start, end, as written, id
+
+_FRAME_BEFORE = re.compile(r"(?:On|For)\s+(?:the\s+)?$")
+_PAREN_OPEN_AFTER = re.compile(r"\s*\([^()]*")
+
+
+def _frames(name: str, sent: Sentence, m: NumberMention, bms: list[Mention], text: str) -> bool:
+    """Whether the benchmark ``name`` frames the number without an "on" after it: the
+    sentence opens with it ("On MSC, ... a 4x reduction in computation"), or the number
+    stands in a parenthesis right after it ("on ImageNet (82.71% accuracy with 29% as
+    many parameters as ViT)")."""
+    for start, end, written, _ in bms:
+        if written != name or end > m.start:
+            continue
+        if _FRAME_BEFORE.fullmatch(text, sent.start, start):
+            return True
+        if _PAREN_OPEN_AFTER.fullmatch(text, end, m.start):
+            return True
+    return False
 
 
 class _Paper:
@@ -1438,6 +1458,7 @@ def _fill(
         bench
         and d.metric in EFFICIENCY_METRICS
         and not _measured_on(bench[0], after)
+        and not _frames(bench[0], sent, m, bms, text)
     ):
         bench = None  # a cost is not measured "on" a benchmark unless the text says so
     if bench:
