@@ -335,6 +335,10 @@ EXACT_CASES: list[Case] = [
            baseline="DeiT-B")]),
     ("PolyNet is 2x as fast as the dense baseline at equal quality.", None,
      [dict(value_text="2x", kind="ratio", baseline="dense baseline")]),
+    # a name with a LaTeX subscript is introduced whole
+    ("We find that a depthwise operator, called G_{grow}, converges with 41.3% fewer "
+     "tokens.", None,
+     [dict(value_text="41.3%", model="G_{grow}")]),
     # a gloss cut off by the end of the reference is dropped, not left unclosed
     ("FastMPC is about 3x faster than the prior framework CryptoNet(NDSS 2021) and has "
      "similar accuracy.", None,

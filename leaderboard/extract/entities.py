@@ -298,7 +298,8 @@ _INTRO_STEMS = (
 # A name right after an introducing verb: a phrase of capitalised words with its
 # acronym ("Direct Nash Optimization (DNO)"), else a name-like token, else a phrase of
 # capitalised words ("Visual Perception Token", "Compact Transformers").
-_CAP_WORD = r"(?:[A-Z][\w\-]*|\{[\w]+\})"
+# (a LaTeX subscript stays with its word: "G_{stack}")
+_CAP_WORD = r"(?:[A-Z][\w\-]*(?:\{\w+\}[\w\-]*)*|\{[\w]+\})"
 _INTRO_ACR_RE = re.compile(
     r"(?:" + _CAP_WORD + r"|of|the|and|for|a|with|in|as|to)"
     r"(?:[\s\-]+(?:" + _CAP_WORD + r"|of|the|and|for|a|with|in|as|to)){0,7}"
