@@ -339,6 +339,10 @@ EXACT_CASES: list[Case] = [
     ("We find that a depthwise operator, called G_{grow}, converges with 41.3% fewer "
      "tokens.", None,
      [dict(value_text="41.3%", model="G_{grow}")]),
+    # a citation key left in the text is no system
+    ("The prompting method Brown2020Language can improve the accuracy of fine-tuned models "
+     "by 3.1%.", None,
+     [dict(value_text="3.1%", kind="delta", model=None)]),
     # a gloss cut off by the end of the reference is dropped, not left unclosed
     ("FastMPC is about 3x faster than the prior framework CryptoNet(NDSS 2021) and has "
      "similar accuracy.", None,

@@ -325,6 +325,10 @@ class Name(NamedTuple):
 _ACRONYM = re.compile(r"[A-Z]{2,}[a-z]?")
 
 
+# author, year, first words of the title: how BibTeX keys are written
+_CITATION_KEY = re.compile(r"[A-Z][a-z]+(?:19|20)\d\d[A-Z][A-Za-z]*")
+
+
 def is_name_like(token: str) -> bool:
     """Whether a token looks like a system's proper name without any other evidence."""
     return _is_name_like(token)
@@ -338,6 +342,8 @@ def _is_name_like(token: str) -> bool:
     head = parts[0]
     if head in _STOP_CAPS or head in GENERIC_ACRONYMS or head.rstrip("s") in GENERIC_ACRONYMS:
         return False
+    if _CITATION_KEY.fullmatch(head):
+        return False  # a citation key left in the text ("Wei2022ChainOT"), not a system
     if len(parts) > 1 and head[0].isupper() and any(c.isdigit() for c in parts[-1]):
         return True  # "Llama 3 8B", "TinyLlama 1.1B", "Mistral Instruct 7B v0.2"
     if any(c.isdigit() for c in head) and any(c.isalpha() for c in head):
