@@ -269,13 +269,16 @@ _AVERAGE_A = re.compile(
     r"^\s*(?:\S+\s+){0,4}?(?:on\s+average|in\s+average|averaged|avg\.?)\b", re.I
 )
 _BASELINE_CUE = re.compile(
-    r"\b(?=[abceiorstvw])(?:than|over|compared\s+(?:to|with)|comparable\s+(?:\w+\s+)?(?:to|with)|"
+    r"\b(?=[abceiorstvw])(?:than|over|compar(?:ed|ing)\s+(?:to|with)|"
+    r"comparable\s+(?:\w+\s+)?(?:to|with)|"
     r"relative\s+to|against|vs\.?|versus|outperform\w*|"
     r"surpass\w*|beat\w*|beating|exceed\w*|with\s+respect\s+to|in\s+comparison\s+(?:to|with)|"
     # "15% the size of ResNet50", "3x the size of X": a fraction or multiple of a reference
     r"(?:(?<=\d[%x\u00d7]\s)|(?<=\d\\%\s))(?:the\s+(?:size|cost|memory|parameters)\s+of|"
     # "29% as many parameters as ViT", "2x as fast as X"
-    r"as\s+(?:(?:many|much|few|little)\s+(?:[\w-]+\s+){0,2}?|[a-z]+\s+)as))\s+",
+    r"as\s+(?:(?:many|much|few|little)\s+(?:[\w-]+\s+){0,2}?|[a-z]+\s+)as|"
+    # "13% of the parameters found in X": a fraction of what X has
+    r"of\s+(?:the\s+)?[\w-]+\s+(?:found\s+in|of|used\s+by|required\s+by)))\s+",
     re.I,
 )
 _BASELINE_STOP = re.compile(
