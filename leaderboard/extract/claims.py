@@ -1639,6 +1639,8 @@ def _apply_pairs(p: _Paper, drafts: list[DraftClaim]) -> None:
             a.pair, b.pair = "first", "second"
             owner = _FOR_OWNER.match(text, b.mention.tail_end)
             ref = owner.group("name") if owner else a.baseline
+            if owner and not a.baseline:  # "86.05% vs 86.28% for X": the first is stated vs X
+                a.baseline = ref
             if ref:
                 b.model = ref
                 b.params, b.active_params = size_from_name(ref)
