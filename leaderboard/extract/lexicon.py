@@ -138,8 +138,43 @@ def _by_first_letter(parts: list[Part]) -> str:
 
 
 def _part(pattern: str, caseless: bool, group: str | None) -> str:
+    pattern = _any_space(pattern)
     body = f"(?i:{pattern})" if caseless else f"(?:{pattern})"
     return f"(?P<{group}>{body})" if group else body
+
+
+def _any_space(pattern: str) -> str:
+    """``pattern`` with each space matching any whitespace: a run of it outside a
+    character class, one character inside ("win[- ]rate"). Why: abstracts are wrapped
+    (the arXiv metadata keeps its line breaks), so "computational cost" is often
+    written "computational\\ncost"."""
+    out = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+            ch = r"\s" if ch == " " else ch
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "^":  # "[^" opens it; a "]" right after is literal
+                out.append(ch)
+                i += 1
+                ch = pattern[i]
+            if pattern[i + 1 : i + 2] == "]":
+                out.append(ch)
+                i += 1
+                ch = pattern[i]
+        elif ch == " ":
+            ch = r"(?:\s+)"
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _letter_class(letter: str) -> str:
