@@ -351,6 +351,17 @@ EXACT_CASES: list[Case] = [
     ("With adapters we close the gap: 71.2% vs 71.9% for full fine-tuning.", None,
      [dict(value_text="71.2%", baseline="full fine-tuning"),
       dict(value_text="71.9%", model="full fine-tuning", role="baseline", baseline=None)]),
+    # a metric of several words is read across a line break (wrapped abstracts)
+    ("Our tagger lowers the word error\nrate by 12% and the computational\ncost by 3x on "
+     "an in-house set.", None,
+     [dict(value_text="12%", metric="word error rate"),
+      dict(value_text="3x", kind="ratio", metric="compute")]),
+    # parallel items: what follows "and" before the next number is that number's
+    ("The method cuts the latency by 41% and the memory footprint by 17% on a phone.", None,
+     [dict(value_text="41%", metric="latency"), dict(value_text="17%", metric="memory")]),
+    # "speedup in throughput": the dimension the change is in
+    ("We demonstrate a 1.4x speedup in throughput on long prompts.", None,
+     [dict(value_text="1.4x", kind="ratio", metric="throughput")]),
     # a citation key left in the text is no system
     ("The prompting method Brown2020Language can improve the accuracy of fine-tuned models "
      "by 3.1%.", None,

@@ -394,6 +394,7 @@ _SIZE_THEN = re.compile(
 # "28.5% (maybe even 18.2%) of computations"); a number hyphenated to a word modifies
 # the noun that follows ("56% 5-shot accuracy"), it does not take it
 _NEXT_NUMBER = re.compile(r"(?<![\w@.\-'’])\d+(?:[.,]\d+)*(?!-[A-Za-z]|[\d.,])")
+_IN_DIMENSION = re.compile(r"\s+in\s+(?:the\s+)?")
 _NAME_BEFORE_NUMBER = re.compile(r"[A-Z][\w\-]*\s*$")
 _LIST_SEPARATOR = re.compile(
     r"\s*(?:\\?%)?\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+|&\s*|/|\(\s*(?:[a-z]+\s+){0,3})\s*"
@@ -761,8 +762,14 @@ def _metric(m: NumberMention, kind: str, before: str, after: str, lex: Lexicon) 
         and not _LIST_SEPARATOR.fullmatch(a, 0, nxt.start())
         and not _NAME_BEFORE_NUMBER.search(a, 0, nxt.start())  # "in WMT 2016 En-Ro scores"
     ):
-        a = a[: nxt.start()]
+        # ... and so is what follows "and" before it: "by 95.91% and the memory by 94.01%",
+        # "up to 9.1x and reduce the latency up to 9.4x" (parallel items, one number each)
+        a = a[: nxt.start()].partition(" and ")[0]
     dim = lex.dimension_re.search(a)
+    if dim:  # "1.3x speedup in throughput": the dimension the change is in
+        inner = _IN_DIMENSION.match(a, dim.end())
+        if inner:
+            dim = lex.dimension_re.match(a, inner.end()) or dim
     if kind == "ratio" and dim:
         return lex.dimension_of(dim)
     met = lex.metric_re.search(a)
