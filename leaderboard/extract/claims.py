@@ -1289,6 +1289,9 @@ def extract_drafts(
     Which numbers are claims is read from their own clauses alone; only then is the
     rest of the abstract read (its system, names, benchmarks), and only if some number
     is a claim: a third to a half of all abstracts have none."""
+    original = abstract
+    abstract = abstract.translate(_ONE_SPACE)
+    title = title.translate(_ONE_SPACE) if title else title
     lex = lex or default_lexicon()
     mentions = find_numbers(abstract)
     if not mentions:
@@ -1340,7 +1343,22 @@ def extract_drafts(
     _carry_benchmarks(p, out)
     _default_metrics(p, out)
     _mark_restated(out)
+    if abstract != original:  # what is quoted of the text is quoted as written
+        for d in out:
+            m, sent = d.mention, d.sentence
+            written = original[m.start : m.end]
+            if written != m.value_text:
+                d.mention = m._replace(value_text=written)
+            written = original[sent.start : sent.end]
+            if written != sent.text:
+                d.sentence = Sentence(sent.start, sent.end, written)
     return out
+
+
+# Every whitespace character but the space, to a space: the rules are read on the text
+# with its line breaks made spaces (one character for one, so every offset holds), and
+# a pattern's " " (or a name, a reference) is the same on one line or across two.
+_ONE_SPACE = {i: " " for i in range(0x3001) if chr(i).isspace() and i != 0x20}
 
 
 _GAP_WORD = re.compile(r"[^\s,;&]+")
