@@ -1012,6 +1012,10 @@ def _subject(
             or introduced
             or _APPOSITIVE_A.match(after_name)
         ):
+            if p.system and after_name.startswith(("(", " (")) and _glosses_system(
+                after_name, p.system
+            ):
+                return p.system, base  # "LRCs (WeLore) can outperform": the system, glossed
             return n.text, (base if base != n.text else None)
     generic = _GENERIC_SUBJECT.match(clause)
     if generic:
@@ -1020,6 +1024,12 @@ def _subject(
     if p.system and not p.system_is_benchmark:
         return p.system, base
     return None, base
+
+
+def _glosses_system(after_name: str, system: str) -> bool:
+    """Whether the text right after a name is the paper's system in parentheses."""
+    inner = after_name.lstrip()[1:].partition(")")[0]
+    return inner.strip() == system
 
 
 # Methods that change a model's parameter count: pruning, distillation into a smaller
