@@ -1012,9 +1012,7 @@ def _subject(
             or introduced
             or _APPOSITIVE_A.match(after_name)
         ):
-            if p.system and after_name.startswith(("(", " (")) and _glosses_system(
-                after_name, p.system
-            ):
+            if p.system and _glosses_system(after_name, p.system):
                 return p.system, base  # "LRCs (WeLore) can outperform": the system, glossed
             return n.text, (base if base != n.text else None)
     generic = _GENERIC_SUBJECT.match(clause)
@@ -1028,8 +1026,8 @@ def _subject(
 
 def _glosses_system(after_name: str, system: str) -> bool:
     """Whether the text right after a name is the paper's system in parentheses."""
-    inner = after_name.lstrip()[1:].partition(")")[0]
-    return inner.strip() == system
+    rest = after_name.lstrip()
+    return rest.startswith("(") and rest[1:].partition(")")[0].strip() == system
 
 
 # Methods that change a model's parameter count: pruning, distillation into a smaller
@@ -1711,8 +1709,8 @@ def _drop_own_references(drafts: list[DraftClaim]) -> None:
     (Only a list is read so: a single reference that names the model, "the X model" for
     X, says one of the two is misread, and which is not known there.)"""
     for d in drafts:
-        if d.baseline and d.model and d.model in _LIST_ITEM_SPLIT.split(d.baseline) and (
-            d.baseline != d.model
+        if d.baseline and d.model and d.baseline != d.model and (
+            d.model in _LIST_ITEM_SPLIT.split(d.baseline)
         ):
             d.baseline = None
 
